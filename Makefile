@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: browser tests drive Chromium; CJK fonts make its pages (and later
+# the labels) readable.
+TEST_DEBIAN_PACKAGES := chromium fonts-noto-cjk
+
+.PHONY: setup demo serve test test-fast bench lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements-test.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+debian-test-packages:
+	@bash tools/install_debian_packages.sh $(TEST_DEBIAN_PACKAGES)
+
+setup: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+demo: setup
+	$(BIN)/python manage.py load_demo
+	@echo "档案：http://$(HOST):$(PORT)/   管理后台 / admin: http://$(HOST):$(PORT)/admin/"
+	@bash tools/serve.sh $(BIN) $(HOST) $(PORT)
+
+test: $(VENV)/.test debian-test-packages
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/oral_history_page.py
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var

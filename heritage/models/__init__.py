@@ -1,0 +1,33 @@
+from .images import HeritageImage, HeritageRendition
+from .pages import (
+    FamilyMemoryPage,
+    HeritageIndexPage,
+    HomePage,
+    MemoryNarrator,
+    OralHistoryNarrator,
+    OralHistoryPage,
+    RecipeNarrator,
+    RecipePage,
+)
+from .people import AccessLevel, Consent, ConsentMethod, ConsentScope, Narrator, User
+from .taxonomy import Theme
+
+__all__ = [
+    "AccessLevel",
+    "Consent",
+    "ConsentMethod",
+    "ConsentScope",
+    "FamilyMemoryPage",
+    "HeritageImage",
+    "HeritageIndexPage",
+    "HeritageRendition",
+    "HomePage",
+    "MemoryNarrator",
+    "Narrator",
+    "OralHistoryNarrator",
+    "OralHistoryPage",
+    "RecipeNarrator",
+    "RecipePage",
+    "Theme",
+    "User",
+]

@@ -1,0 +1,181 @@
+"""People in the archive: accounts, narrators and their consent history."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+from wagtail.search import index
+
+
+class User(AbstractUser):
+    """An account: facilitator, villager, seller; roles are groups and permissions."""
+
+    display_name = models.CharField(_("称呼"), max_length=100, blank=True)
+
+    def __str__(self):
+        return self.display_name or self.get_full_name() or self.username
+
+
+class AccessLevel(models.TextChoices):
+    PUBLIC = "public", _("公开：所有人可见")
+    COMMUNITY = "community", _("社区：登录的村民可见")
+    RESTRICTED = "restricted", _("受限：仅协作者可见")
+
+
+class ConsentScope(models.TextChoices):
+    """What a narrator agreed to; each is given, and withdrawn, separately."""
+
+    ARCHIVE = "archive", _("仅存档（协作者可听）")
+    PUBLIC = "public", _("公开展示")
+    COMMERCIAL = "commercial", _("商业品牌使用")
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNED_FORM = "signed_form", _("签字同意书（扫描件）")
+    SPOKEN = "spoken", _("录音口头同意")
+
+
+class NarratorQuerySet(models.QuerySet):
+    def with_consent(self, scope: str, at=None):
+        return self.filter(Exists(Consent.objects.active(at).filter(narrator=OuterRef("pk"), scope=scope)))
+
+    def lacking_consent(self, scope: str, at=None):
+        return self.exclude(Exists(Consent.objects.active(at).filter(narrator=OuterRef("pk"), scope=scope)))
+
+
+class Narrator(index.Indexed, ClusterableModel):
+    """An elder (or anyone) whose words, recipes or memories are in the archive."""
+
+    name = models.CharField(_("姓名"), max_length=100)
+    credit_name = models.CharField(
+        _("署名用名"),
+        max_length=100,
+        blank=True,
+        help_text=_("引用时显示的名字；讲述人选择化名时填写，否则留空使用姓名。"),
+    )
+    village = models.CharField(_("村寨"), max_length=100, default="立碑村")
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
+    dialect = models.CharField(_("方言"), max_length=100, blank=True, help_text=_("例如：贵州话（西南官话）"))
+    portrait = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        verbose_name=_("照片"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    biography = models.TextField(_("简介"), blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False, editable=False)
+
+    objects = NarratorQuerySet.as_manager()
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("name"), FieldPanel("credit_name")]),
+                FieldRowPanel([FieldPanel("village"), FieldPanel("birth_year"), FieldPanel("dialect")]),
+                FieldPanel("portrait"),
+                FieldPanel("biography"),
+            ],
+            heading=_("讲述人"),
+        ),
+        HelpPanel(
+            content=_(
+                "每一种用途都需要单独的同意：仅存档、公开展示、商业品牌使用。"
+                "讲述人撤回同意时，填写“撤回时间”，不要删除记录：同意的历史要完整保留。"
+            )
+        ),
+        InlinePanel("consents", heading=_("同意记录"), label=_("同意记录")),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("village"),
+    ]
+
+    class Meta:
+        verbose_name = _("讲述人")
+        verbose_name_plural = _("讲述人")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def credited_as(self) -> str:
+        return self.credit_name or self.name
+
+    def has_consent(self, scope: str, at=None) -> bool:
+        return any(c.scope == scope and c.is_active(at) for c in self.consents.all())
+
+
+class ConsentQuerySet(models.QuerySet):
+    def active(self, at=None):
+        at = at or timezone.now()
+        return self.filter(given_at__lte=at).filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at))
+
+
+class Consent(Orderable):
+    """One consent a narrator gave, with its evidence and witness, and when it was withdrawn."""
+
+    narrator = ParentalKey(Narrator, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(_("范围"), max_length=20, choices=ConsentScope.choices)
+    given_at = models.DateTimeField(_("同意时间"), default=timezone.now)
+    method = models.CharField(_("方式"), max_length=20, choices=ConsentMethod.choices)
+    evidence_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("同意书扫描件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evidence_recording = models.ForeignKey(
+        "media.AudioRecording",
+        verbose_name=_("口头同意录音"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("见证协作者"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawal_note = models.CharField(_("撤回说明"), max_length=255, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    panels = [
+        FieldRowPanel([FieldPanel("scope"), FieldPanel("method"), FieldPanel("given_at")]),
+        FieldRowPanel([FieldPanel("evidence_document"), FieldPanel("evidence_recording")]),
+        FieldPanel("witnessed_by"),
+        FieldRowPanel([FieldPanel("withdrawn_at"), FieldPanel("withdrawal_note")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("同意记录")
+        verbose_name_plural = _("同意记录")
+
+    def __str__(self):
+        return f"{self.get_scope_display()} · {self.given_at:%Y-%m-%d}"
+
+    def is_active(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.given_at <= at and (self.withdrawn_at is None or self.withdrawn_at > at)
+
+    def clean(self):
+        if self.withdrawn_at and self.given_at and self.withdrawn_at < self.given_at:
+            raise ValidationError({"withdrawn_at": _("撤回时间不能早于同意时间。")})

@@ -1,0 +1,86 @@
+"""Recordings and their transcripts."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+
+class AudioRecording(index.Indexed, models.Model):
+    """An uploaded recording: the original byte for byte, its checksum and what was probed."""
+
+    title = models.CharField(_("标题"), max_length=255)
+    notes = models.TextField(_("备注"), blank=True)
+    original = models.FileField(_("原始文件"), max_length=255, editable=False)
+    original_filename = models.CharField(_("上传时的文件名"), max_length=255, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
+    size_bytes = models.BigIntegerField(_("大小（字节）"), editable=False)
+    container = models.CharField(_("格式"), max_length=64, editable=False)
+    codec = models.CharField(_("编码"), max_length=64, editable=False)
+    channels = models.PositiveSmallIntegerField(_("声道"), editable=False)
+    sample_rate = models.PositiveIntegerField(_("采样率"), editable=False)
+    duration = models.FloatField(_("时长（秒）"), editable=False)
+    peak_dbfs = models.FloatField(_("峰值电平（dBFS）"), editable=False)
+    derivative = models.FileField(_("16 kHz 单声道副本"), max_length=255, editable=False)
+    waveform = models.JSONField(_("波形"), default=list, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+
+    class Meta:
+        verbose_name = _("录音")
+        verbose_name_plural = _("录音")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def duration_label(self) -> str:
+        minutes, seconds = divmod(round(self.duration), 60)
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+class Transcript(models.Model):
+    """The timestamped text of one recording."""
+
+    recording = models.OneToOneField(AudioRecording, on_delete=models.CASCADE, related_name="transcript")
+    language = models.CharField(_("语言"), max_length=16, default="zh")
+    engine = models.CharField(_("引擎"), max_length=64, blank=True)
+    model_name = models.CharField(_("模型"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("转写稿")
+        verbose_name_plural = _("转写稿")
+
+    def __str__(self):
+        return str(self.recording)
+
+
+class TranscriptSegment(models.Model):
+    """One sentence or phrase: where it is in the audio, what was said, how sure the machine was."""
+
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="segments")
+    position = models.PositiveIntegerField()
+    start = models.FloatField(_("开始（秒）"))
+    end = models.FloatField(_("结束（秒）"))
+    text = models.TextField(_("文字"))
+    speaker = models.CharField(_("说话人"), max_length=100, blank=True)
+    avg_logprob = models.FloatField(null=True, blank=True)
+    no_speech_prob = models.FloatField(null=True, blank=True)
+    reviewed = models.BooleanField(_("已校对"), default=False)
+
+    class Meta:
+        ordering = ["transcript", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["transcript", "position"], name="segment_position_unique"),
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="segment_end_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.start:.1f}–{self.end:.1f} {self.text[:30]}"

@@ -1,0 +1,91 @@
+"""Small builders for archive content; tests say only what matters to them."""
+
+from datetime import timedelta
+from itertools import count
+
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from heritage.models import (
+    Consent,
+    FamilyMemoryPage,
+    HeritageIndexPage,
+    HomePage,
+    MemoryNarrator,
+    Narrator,
+    OralHistoryNarrator,
+    OralHistoryPage,
+    RecipeNarrator,
+    RecipePage,
+    User,
+)
+from media.models import Transcript, TranscriptSegment
+
+_serial = count(1)
+
+
+def narrator(name=None, scopes=(), withdrawn=()) -> Narrator:
+    """A narrator with active consent for ``scopes`` and withdrawn consent for ``withdrawn``."""
+    given = timezone.now() - timedelta(days=30)
+    person = Narrator(name=name or f"讲述人{next(_serial)}")
+    person.consents = [Consent(scope=s, method="spoken", given_at=given) for s in scopes] + [
+        Consent(scope=s, method="spoken", given_at=given, withdrawn_at=timezone.now() - timedelta(days=1))
+        for s in withdrawn
+    ]
+    person.save()
+    return person
+
+
+def full_consent(name=None) -> Narrator:
+    return narrator(name, scopes=("archive", "public", "commercial"))
+
+
+def site_tree() -> tuple[HomePage, HeritageIndexPage]:
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="立碑村味道记忆", slug=f"home{next(_serial)}"))
+    Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost"})
+    index = home.add_child(instance=HeritageIndexPage(title="档案", slug="archive"))
+    return home, index
+
+
+_LINKS = {OralHistoryPage: OralHistoryNarrator, RecipePage: RecipeNarrator, FamilyMemoryPage: MemoryNarrator}
+_REQUIRED = {FamilyMemoryPage: {"body": "<p>腊月里舂辣椒。</p>"}}
+
+
+def item(parent, model=OralHistoryPage, narrators=(), access_level="public", title=None, publish=True, **fields):
+    page = model(
+        title=title or f"{model._meta.verbose_name}{next(_serial)}",
+        access_level=access_level,
+        **{**_REQUIRED.get(model, {}), **fields},
+    )
+    page.narrator_links = [_LINKS[model](narrator=n) for n in narrators]
+    parent.add_child(instance=page)
+    if publish:
+        page.save_revision().publish()
+    else:
+        page.unpublish()
+    return page
+
+
+def transcript(recording, texts, reviewed=False, seconds=3.0) -> Transcript:
+    record = Transcript.objects.create(recording=recording)
+    TranscriptSegment.objects.bulk_create(
+        TranscriptSegment(
+            transcript=record, position=n, start=n * seconds, end=(n + 1) * seconds - 0.2, text=text, reviewed=reviewed
+        )
+        for n, text in enumerate(texts)
+    )
+    return record
+
+
+def villager() -> User:
+    return User.objects.create_user(f"villager{next(_serial)}", password="pw-villager")
+
+
+def facilitator() -> User:
+    user = User.objects.create_user(f"facilitator{next(_serial)}", password="pw-facilitator")
+    group, _ = Group.objects.get_or_create(name="Test facilitators")
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    user.groups.add(group)
+    return user
