@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from .timecode import clock
+
 
 class AudioRecording(index.Indexed, models.Model):
     """An uploaded recording: the original byte for byte, its checksum and what was probed."""
@@ -40,9 +42,7 @@ class AudioRecording(index.Indexed, models.Model):
 
     @property
     def duration_label(self) -> str:
-        minutes, seconds = divmod(round(self.duration), 60)
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+        return clock(self.duration)
 
 
 class Transcript(models.Model):

@@ -5,7 +5,7 @@ from itertools import count
 
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from heritage.models import (
     Consent,
@@ -42,7 +42,9 @@ def full_consent(name=None) -> Narrator:
 
 
 def site_tree() -> tuple[HomePage, HeritageIndexPage]:
-    root = Page.get_first_root_node()
+    # Transactional (browser) tests start from an empty database, without Wagtail's root.
+    Locale.objects.get_or_create(language_code="zh-hans")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     home = root.add_child(instance=HomePage(title="立碑村味道记忆", slug=f"home{next(_serial)}"))
     Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost"})
     index = home.add_child(instance=HeritageIndexPage(title="档案", slug="archive"))

@@ -16,4 +16,3 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = DATA_DIR / "uploads"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
