@@ -118,3 +118,16 @@ def test_filters_narrow_the_listing(archive, client):
     assert "memory-public-可见" in client.get(index, {"narrator": narrator.pk}).content.decode()
     # Nonsense filters are ignored, not errors.
     assert client.get(index, {"kind": "<script>", "decade": "x" * 50, "narrator": "-1"}).status_code == 200
+
+
+def test_a_villager_signs_in_on_a_phone_friendly_form_and_sees_community_items(archive, client, django_user_model):
+    django_user_model.objects.create_user("cunmin", password="辣子鸡-2026")
+    assert client.get("/accounts/login/").status_code == 200
+    response = client.post("/accounts/login/", {"username": "cunmin", "password": "辣子鸡-2026", "next": "/archive/"})
+    assert response.status_code == 302 and response["Location"] == "/archive/"
+    assert "recipe-community-可见" in client.get(archive["index"].url).content.decode()
+
+
+def test_public_pages_are_in_simplified_chinese_whatever_the_browser_asks(archive, client):
+    html = client.get(archive["index"].url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html and "筛选" in html
