@@ -8,14 +8,15 @@ PORT ?= 8000
 # the labels) readable.
 TEST_DEBIAN_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: setup demo serve test test-fast bench lint format clean
+.PHONY: setup demo test bench lint format clean debian-test-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
+$(VENV)/.runtime: requirements.txt requirements-nodeps.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $@
 
 $(VENV)/.test: requirements-test.txt $(VENV)/.runtime
@@ -28,6 +29,7 @@ debian-test-packages:
 setup: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py whisper_models --install
 
 demo: setup
 	$(BIN)/python manage.py load_demo
@@ -39,6 +41,7 @@ test: $(VENV)/.test debian-test-packages
 
 bench: setup
 	$(BIN)/python bench/oral_history_page.py
+	$(BIN)/python bench/transcription.py
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .

@@ -1,21 +1,44 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+
+from media.models import Transcript
+from media.transcription.exports import FORMATS
 
 from .audio import ranged_file_response
 from .consent import Purpose, may
 from .models import OralHistoryPage
 
 
-def oral_history_audio(request, page_id: int, variant: str):
-    """The recording of an oral history, for whoever may see that oral history."""
+def _visible_oral_history(request, page_id: int) -> OralHistoryPage:
     page = get_object_or_404(OralHistoryPage.objects.live(), pk=page_id)
     if page.recording is None or not may(page, Purpose.VIEW, request.user):
         raise Http404
+    return page
+
+
+def oral_history_audio(request, page_id: int, variant: str):
+    """The recording of an oral history, for whoever may see that oral history."""
+    page = _visible_oral_history(request, page_id)
     field = page.recording.derivative if variant == "derivative" else page.recording.original
     path = Path(settings.MEDIA_ROOT) / field.name
     if not path.is_file():
         raise Http404
     return ranged_file_response(request, path)
+
+
+def oral_history_transcript(request, page_id: int, fmt: str):
+    """The transcript as captions (WebVTT) or a download (SRT, text, JSON)."""
+    if fmt not in FORMATS:
+        raise Http404
+    page = _visible_oral_history(request, page_id)
+    transcript = Transcript.objects.filter(recording=page.recording).first()
+    if transcript is None:
+        raise Http404
+    render, content_type = FORMATS[fmt]
+    response = HttpResponse(render(transcript), content_type=content_type)
+    if fmt != "vtt":
+        response["Content-Disposition"] = f'attachment; filename="{page.slug}.{fmt}"'
+    return response

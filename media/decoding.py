@@ -175,3 +175,20 @@ def reduce_peaks(peaks: list[int], loudest: int, bars: int = WAVEFORM_BARS) -> l
         edges = np.linspace(0, values.size, bars + 1).astype(int)
         values = np.maximum.reduceat(values, edges[:-1])
     return [round(float(v), 3) for v in values]
+
+
+def load_pcm(path: Path) -> np.ndarray:
+    """The whole recording as 16 kHz mono float32 samples, as Whisper expects."""
+    container = _open(path)
+    with container:
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=DERIVATIVE_RATE)
+        chunks = []
+        try:
+            for frame in container.decode(container.streams.audio[0]):
+                chunks.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(frame))
+            chunks.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
+        except av.FFmpegError as error:
+            raise _reject_unreadable(path, error) from error
+    if not chunks:
+        raise _empty()
+    return np.concatenate(chunks).astype(np.float32, copy=False)

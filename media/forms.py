@@ -1,9 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import ingest
 from .exceptions import RecordingRejected
+from .transcription.jobs import start_transcription
 
 
 class AudioRecordingForm(WagtailAdminModelForm):
@@ -38,4 +40,9 @@ class AudioRecordingForm(WagtailAdminModelForm):
     def save(self, commit=True):
         if self.prepared is None:
             return super().save(commit=commit)
-        return ingest.commit(self.prepared, self.instance)
+        user = getattr(self, "for_user", None)
+        self.instance.uploaded_by = user if getattr(user, "is_authenticated", False) else None
+        recording = ingest.commit(self.prepared, self.instance)
+        if settings.TRANSCRIBE_ON_UPLOAD:
+            start_transcription(recording, user=user)
+        return recording

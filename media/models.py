@@ -74,6 +74,7 @@ class TranscriptSegment(models.Model):
     avg_logprob = models.FloatField(null=True, blank=True)
     no_speech_prob = models.FloatField(null=True, blank=True)
     reviewed = models.BooleanField(_("已校对"), default=False)
+    low_confidence = models.BooleanField(_("需要核对"), default=False)
 
     class Meta:
         ordering = ["transcript", "position"]
@@ -84,3 +85,47 @@ class TranscriptSegment(models.Model):
 
     def __str__(self):
         return f"{self.start:.1f}–{self.end:.1f} {self.text[:30]}"
+
+
+class TranscriptRevision(models.Model):
+    """A snapshot of every segment, kept at each save by a person or the machine."""
+
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    source = models.CharField(max_length=20, choices=[("machine", _("机器")), ("person", _("人工"))])
+    segments = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("转写中")
+    DONE = "done", _("完成")
+    FAILED = "failed", _("失败")
+
+
+class TranscriptionJob(models.Model):
+    """One run of Whisper over one recording: its state, progress and the error a person can act on."""
+
+    recording = models.ForeignKey(AudioRecording, on_delete=models.CASCADE, related_name="transcription_jobs")
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.FloatField(default=0.0)
+    engine = models.CharField(max_length=32)
+    model_name = models.CharField(max_length=255, default="base")
+    language = models.CharField(max_length=8, default="zh")
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    audio_seconds = models.FloatField(null=True, blank=True)
+    elapsed_seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.recording} · {self.get_status_display()} {self.progress:.0f}%"

@@ -158,6 +158,15 @@ RECORDING_SILENCE_DBFS = -50.0
 # Wagtail's own upload forms must accept a recording the size limit allows.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Transcription (see media/transcription). The default engine is the faster one at equal
+# accuracy on this archive's material (bench/transcription.py).
+TRANSCRIPTION_ENGINE = os.environ.get("TRANSCRIPTION_ENGINE", "faster-whisper")
+TRANSCRIPTION_LANGUAGE = os.environ.get("TRANSCRIPTION_LANGUAGE", "zh")
+WHISPER_MODEL_DIR = Path(os.environ.get("WHISPER_MODEL_DIR") or DATA_DIR / "models")
+TRANSCRIBE_ON_UPLOAD = env_bool("TRANSCRIBE_ON_UPLOAD", True)
+# Where the glossary comes from: media/ knows no app of ours, so it is named here.
+TRANSCRIPTION_GLOSSARY = "heritage.glossary.prompt_terms"
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -178,5 +187,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Wagtail logs every page action at INFO; the admin's history keeps them anyway.
-    "loggers": {"wagtail": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "wagtail": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "faster_whisper": {"level": "WARNING"},
+    },
 }

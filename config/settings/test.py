@@ -16,3 +16,7 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Models are assembled once per checkout (make test), not once per test run.
+WHISPER_MODEL_DIR = BASE_DIR / "var" / "models"  # noqa: F405
+# Tests that want Whisper to run ask for it.
+TRANSCRIBE_ON_UPLOAD = False

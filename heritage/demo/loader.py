@@ -18,6 +18,7 @@ from media.models import AudioRecording, Transcript, TranscriptSegment
 from ..models import (
     Consent,
     FamilyMemoryPage,
+    GlossaryTerm,
     HeritageIndexPage,
     HomePage,
     MemoryNarrator,
@@ -105,6 +106,11 @@ def ensure_themes() -> dict[str, Theme]:
     return themes
 
 
+def ensure_glossary() -> None:
+    for term, kind, priority, note in content.GLOSSARY:
+        GlossaryTerm.objects.get_or_create(term=term, defaults={"kind": kind, "priority": priority, "note": note})
+
+
 def ensure_narrators(witness: User) -> dict[str, Narrator]:
     narrators = {}
     for spec in content.NARRATORS:
@@ -184,6 +190,7 @@ def load_demo() -> dict[str, str]:
         admin = User.objects.get(username="admin")
         home, index = ensure_site()
         themes = ensure_themes()
+        ensure_glossary()
         narrators = ensure_narrators(admin)
         for spec in content.ORAL_HISTORIES:
             script = json.loads((AUDIO_DIR / f"{spec['slug']}.json").read_text(encoding="utf-8"))

@@ -1,3 +1,4 @@
+from .glossary import Correction, GlossaryTerm
 from .images import HeritageImage, HeritageRendition
 from .pages import (
     FamilyMemoryPage,
@@ -15,6 +16,8 @@ from .taxonomy import Theme
 __all__ = [
     "AccessLevel",
     "Consent",
+    "Correction",
+    "GlossaryTerm",
     "ConsentMethod",
     "ConsentScope",
     "FamilyMemoryPage",

@@ -1,0 +1,1 @@
+"""Whisper transcription: offline models, two engines, text clean-up, jobs and exports."""

@@ -1,0 +1,93 @@
+"""Transcription as a background job: queued → running (progress %) → done / failed."""
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from ..exceptions import RecordingRejected
+from ..models import AudioRecording, JobStatus, TranscriptionJob
+from .service import transcribe
+from .store import store_machine_transcript
+from .weights import ModelMissing
+
+logger = logging.getLogger(__name__)
+
+
+def glossary_terms() -> list[str]:
+    source = getattr(settings, "TRANSCRIPTION_GLOSSARY", "")
+    return list(import_string(source)()) if source else []
+
+
+def start_transcription(
+    recording: AudioRecording,
+    engine: str | None = None,
+    model: str | None = None,
+    language: str | None = None,
+    user=None,
+) -> TranscriptionJob:
+    """Queue a run of Whisper over ``recording``; it starts once the current transaction commits."""
+    from ..tasks import transcribe_recording
+
+    job = TranscriptionJob.objects.create(
+        recording=recording,
+        engine=engine or settings.TRANSCRIPTION_ENGINE,
+        model_name=model or "base",
+        language=language or settings.TRANSCRIPTION_LANGUAGE,
+        requested_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    transaction.on_commit(lambda: transcribe_recording.enqueue(job.pk))
+    return job
+
+
+def _fail(job: TranscriptionJob, message: str) -> None:
+    TranscriptionJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def run_job(job_id: int) -> str:
+    """Run one job. Safe to retry: a failure leaves the previous transcript as it was."""
+    job = TranscriptionJob.objects.select_related("recording").get(pk=job_id)
+    if job.status == JobStatus.DONE:
+        return job.status
+    TranscriptionJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, progress=0.0, error="", started_at=timezone.now(), finished_at=None
+    )
+    last = [0.0]
+
+    def progress(percent: float) -> None:
+        if percent - last[0] >= 1.0:
+            last[0] = percent
+            TranscriptionJob.objects.filter(pk=job.pk).update(progress=round(percent, 1))
+
+    recording = job.recording
+    source = Path(settings.MEDIA_ROOT) / (recording.derivative.name or recording.original.name)
+    try:
+        result = transcribe(
+            source,
+            engine=job.engine,
+            model=None if job.model_name == "base" else job.model_name,
+            language=job.language,
+            terms=glossary_terms(),
+            on_progress=progress,
+        )
+        store_machine_transcript(recording, result)
+    except (ModelMissing, RecordingRejected) as error:
+        _fail(job, error.message)
+        return JobStatus.FAILED
+    except Exception as error:
+        logger.exception("transcription job %s failed", job.pk)
+        _fail(job, f"转写失败，原有文字稿保持不变：{error}（transcription failed, the previous transcript is kept）")
+        return JobStatus.FAILED
+    TranscriptionJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE,
+        progress=100.0,
+        finished_at=timezone.now(),
+        audio_seconds=result.audio_seconds,
+        elapsed_seconds=result.elapsed_seconds,
+    )
+    return JobStatus.DONE

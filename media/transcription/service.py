@@ -1,0 +1,183 @@
+"""Transcribe audio and turn engine output into clean, Simplified, timestamped segments."""
+
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from ..decoding import DERIVATIVE_RATE, load_pcm
+from . import text
+from .correction import apply_glossary
+from .engines import Engine, RawSegment, Word, get_engine
+from .prompt import build_prompt
+
+# Segments below this average log-probability, or likely silence, go to a person first.
+LOW_LOGPROB = -1.0
+HIGH_NO_SPEECH = 0.5
+# Whisper's own rule for "this window is silence" (no_speech_threshold, logprob_threshold),
+# applied per sentence: text the model is unsure of over likely silence is invented.
+SILENCE_NO_SPEECH = 0.6
+# A segment that is mostly a stock phrase is the model talking to itself.
+HALLUCINATION_SHARE = 0.5
+# Where a sentence ends, so a long machine segment becomes sentences a reader can click.
+SENTENCE_END = re.compile(r"[。！？!?；;…]$|(?<=[A-Za-z])\.$")
+CLAUSE_END = re.compile(r"[，,、：:]$")
+PAUSE_SECONDS = 0.5
+LONG_SENTENCE_SECONDS = 8.0
+
+
+@dataclass
+class Segment:
+    start: float
+    end: float
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+    low_confidence: bool = False
+
+    @property
+    def confidence(self) -> float:
+        return round(min(1.0, math.exp(self.avg_logprob)), 3)
+
+
+@dataclass
+class Transcription:
+    text: str
+    language: str
+    engine: str
+    model: str
+    audio_seconds: float
+    load_seconds: float
+    elapsed_seconds: float
+    segments: list[Segment] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["segments"] = [
+            {"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text, "confidence": s.confidence}
+            for s in self.segments
+        ]
+        for key in ("audio_seconds", "load_seconds", "elapsed_seconds"):
+            data[key] = round(data[key], 3)
+        return data
+
+
+def _joined(engine: Engine, raw: Iterator[RawSegment]) -> Iterator[RawSegment]:
+    """Re-join segments whose boundary split a character's bytes (they end in U+FFFD).
+
+    The joined text is decoded again from both segments' tokens, so the character
+    is whole; its word timings are dropped, as they were cut in the same place.
+    """
+    pending: RawSegment | None = None
+    for segment in raw:
+        if pending is not None:
+            tokens = pending.tokens + segment.tokens
+            segment = RawSegment(
+                pending.start,
+                segment.end,
+                engine.decode(tokens) if tokens else pending.text + segment.text,
+                tokens,
+                min(pending.avg_logprob, segment.avg_logprob),
+                max(pending.no_speech_prob, segment.no_speech_prob),
+            )
+            pending = None
+        if segment.text.rstrip().endswith(text.REPLACEMENT):
+            pending = segment
+            continue
+        yield segment
+    if pending is not None:
+        yield pending
+
+
+def _sentences(segment: RawSegment) -> Iterator[tuple[float, float, str, float]]:
+    """(start, end, text, avg log-probability) of each sentence in ``segment``, by word timings.
+
+    A sentence ends at closing punctuation, at a pause for breath, or at a comma
+    once it has run long: Whisper's punctuation of speech is unreliable.
+    """
+    if not segment.words:
+        yield segment.start, segment.end, segment.text, segment.avg_logprob
+        return
+    words: list[Word] = []
+    for word, following in zip(segment.words, [*segment.words[1:], None], strict=True):
+        words.append(word)
+        mark = word.text.strip()
+        if (
+            following is None
+            or SENTENCE_END.search(mark)
+            or following.start - word.end >= PAUSE_SECONDS
+            or (CLAUSE_END.search(mark) and word.end - words[0].start >= LONG_SENTENCE_SECONDS)
+        ):
+            logprob = sum(math.log(max(w.probability, 1e-6)) for w in words) / len(words)
+            yield words[0].start, words[-1].end, "".join(w.text for w in words), logprob
+            words = []
+
+
+def clean_segments(
+    engine: Engine, raw: Iterable[RawSegment], language: str, terms: Iterable[str] = ()
+) -> Iterator[Segment]:
+    terms = list(terms) if language in text.CHINESE else []
+    for segment in _joined(engine, iter(raw)):
+        for start, end, sentence, logprob in _sentences(segment):
+            if segment.no_speech_prob > SILENCE_NO_SPEECH and logprob < LOW_LOGPROB:
+                continue
+            words = text.to_simplified(text.drop_broken_characters(sentence), language).strip()
+            words = text.tidy_punctuation(apply_glossary(words, terms), language)
+            words, looped = text.collapse_repeats(words)
+            share = text.hallucination_share(words)
+            if (
+                len(text.compact(words)) < 1
+                or share >= HALLUCINATION_SHARE
+                or (looped and len(text.compact(words)) < 2)
+            ):
+                continue
+            yield Segment(
+                start=round(start, 2),
+                end=round(max(end, start), 2),
+                text=words,
+                avg_logprob=logprob,
+                no_speech_prob=segment.no_speech_prob,
+                low_confidence=(
+                    logprob < LOW_LOGPROB or segment.no_speech_prob > HIGH_NO_SPEECH or share > 0 or looped
+                ),
+            )
+
+
+def transcribe(
+    source: Path,
+    engine: str | None = None,
+    model: str | None = None,
+    language: str = "zh",
+    terms: Iterable[str] = (),
+    on_progress: Callable[[float], None] | None = None,
+) -> Transcription:
+    """Transcribe the audio file ``source``; ``language`` is a Whisper code or ``auto``."""
+    engine_name = engine or settings.TRANSCRIPTION_ENGINE
+    loaded = get_engine(engine_name, model)
+    audio = load_pcm(Path(source))
+    seconds = len(audio) / DERIVATIVE_RATE
+    terms = list(terms)
+    prompt = build_prompt(terms, loaded.count_tokens) if terms else None
+    started = time.perf_counter()
+    detected, raw = loaded.transcribe(audio, None if language == "auto" else language, prompt)
+    segments = []
+    for segment in clean_segments(loaded, raw, detected, terms):
+        segments.append(segment)
+        if on_progress and seconds:
+            on_progress(min(99.0, 100.0 * segment.end / seconds))
+    elapsed = time.perf_counter() - started
+    joiner = "" if detected in text.CHINESE else " "
+    return Transcription(
+        text=joiner.join(s.text for s in segments),
+        language=detected,
+        engine=engine_name,
+        model=model or "base",
+        audio_seconds=seconds,
+        load_seconds=loaded.load_seconds,
+        elapsed_seconds=elapsed,
+        segments=segments,
+    )
