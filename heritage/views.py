@@ -5,9 +5,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from media.models import Transcript
+from media.serving import ranged_file_response
 from media.transcription.exports import FORMATS
 
-from .audio import ranged_file_response
 from .consent import Purpose, may
 from .models import OralHistoryPage
 

@@ -1,8 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Narrator, Theme
+from . import admin_views
+from .models import GlossaryTerm, Narrator, Theme
 
 
 class NarratorViewSet(SnippetViewSet):
@@ -24,5 +28,29 @@ class ThemeViewSet(SnippetViewSet):
     list_display = ["name", "slug"]
 
 
+class GlossaryViewSet(SnippetViewSet):
+    model = GlossaryTerm
+    icon = "tag"
+    menu_label = _("转写词表")
+    menu_order = 230
+    add_to_admin_menu = True
+    list_display = ["term", "kind", "priority", "note"]
+    search_fields = ["term"]
+
+
 register_snippet(NarratorViewSet)
 register_snippet(ThemeViewSet)
+register_snippet(GlossaryViewSet)
+
+
+@hooks.register("register_admin_urls")
+def glossary_urls():
+    return [
+        path("glossary/suggestions/", admin_views.glossary_suggestions, name="heritage_glossary_suggestions"),
+        path("glossary/suggestions/add/", admin_views.add_suggested_term, name="heritage_glossary_add"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def glossary_suggestions_menu_item():
+    return MenuItem(_("词表建议"), reverse("heritage_glossary_suggestions"), icon_name="help", order=231)

@@ -44,6 +44,15 @@ class AudioRecording(index.Indexed, models.Model):
     def duration_label(self) -> str:
         return clock(self.duration)
 
+    @property
+    def transcription_status(self) -> str:
+        job = self.transcription_jobs.first()
+        if job is None:
+            return "—"
+        if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            return f"{job.get_status_display()} {job.progress:.0f}%"
+        return job.get_status_display()
+
 
 class Transcript(models.Model):
     """The timestamped text of one recording."""
@@ -129,3 +138,18 @@ class TranscriptionJob(models.Model):
 
     def __str__(self):
         return f"{self.recording} · {self.get_status_display()} {self.progress:.0f}%"
+
+
+class Correction(models.Model):
+    """A word facilitators fixed in machine text; fixed again and again, it belongs in the glossary."""
+
+    wrong = models.CharField(max_length=50)
+    right = models.CharField(max_length=50)
+    count = models.PositiveIntegerField(default=0)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["wrong", "right"], name="correction_pair_unique")]
+
+    def __str__(self):
+        return f"{self.wrong} → {self.right} ×{self.count}"

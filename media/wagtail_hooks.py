@@ -1,8 +1,12 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import admin_views
 from .forms import AudioRecordingForm
 from .models import AudioRecording
 
@@ -13,7 +17,7 @@ class AudioRecordingViewSet(SnippetViewSet):
     menu_label = _("录音")
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["title", "duration_label", "codec", "uploaded_at"]
+    list_display = ["title", "duration_label", "codec", "transcription_status", "uploaded_at"]
     search_fields = ["title"]
     panels = [
         FieldPanel("title"),
@@ -30,3 +34,26 @@ class AudioRecordingViewSet(SnippetViewSet):
 
 AudioRecording.base_form_class = AudioRecordingForm
 register_snippet(AudioRecordingViewSet)
+
+
+@hooks.register("register_admin_urls")
+def transcript_editor_urls():
+    return [
+        path("transcripts/<int:recording_id>/", admin_views.editor, name="media_transcript_editor"),
+        path("transcripts/<int:recording_id>/save/", admin_views.save, name="media_transcript_save"),
+        path("transcripts/<int:recording_id>/transcribe/", admin_views.transcribe, name="media_transcript_transcribe"),
+        path("transcripts/<int:recording_id>/status/", admin_views.status, name="media_transcript_status"),
+        path("transcripts/<int:recording_id>/audio/", admin_views.audio, name="media_transcript_audio"),
+        path("transcripts/<int:recording_id>/export/<str:fmt>/", admin_views.export, name="media_transcript_export"),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def transcript_editor_button(snippet, user, next_url=None):
+    if isinstance(snippet, AudioRecording) and user.has_perm(admin_views.PERMISSION):
+        yield ListingButton(
+            _("校对文字稿"),
+            reverse("media_transcript_editor", args=[snippet.pk]),
+            icon_name="doc-full",
+            priority=5,
+        )

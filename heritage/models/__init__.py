@@ -1,4 +1,4 @@
-from .glossary import Correction, GlossaryTerm
+from .glossary import GlossaryTerm
 from .images import HeritageImage, HeritageRendition
 from .pages import (
     FamilyMemoryPage,
@@ -16,7 +16,6 @@ from .taxonomy import Theme
 __all__ = [
     "AccessLevel",
     "Consent",
-    "Correction",
     "GlossaryTerm",
     "ConsentMethod",
     "ConsentScope",

@@ -31,18 +31,3 @@ class GlossaryTerm(index.Indexed, models.Model):
 
     def __str__(self):
         return self.term
-
-
-class Correction(models.Model):
-    """A word facilitators fixed in a transcript: repeated fixes suggest a glossary term."""
-
-    wrong = models.CharField(max_length=50)
-    right = models.CharField(max_length=50)
-    count = models.PositiveIntegerField(default=0)
-    last_seen = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["wrong", "right"], name="correction_pair_unique")]
-
-    def __str__(self):
-        return f"{self.wrong} → {self.right} ×{self.count}"

@@ -192,7 +192,7 @@ class OralHistoryPage(HeritageItem):
         context["segments"] = rows = self.transcript_rows()
         context["has_machine_text"] = any(row["machine"] for row in rows)
         if self.recording_id:
-            from ..audio import content_type
+            from media.serving import content_type
 
             context["audio_type"] = content_type(Path(self.recording.original.name))
         try:

@@ -1,0 +1,111 @@
+"""The transcript editor in the Wagtail admin: views are thin, the work is in media.transcription."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .models import AudioRecording, Transcript, TranscriptionJob
+from .serving import ranged_file_response
+from .transcription.editing import EditRejected, latest_revision, save_edit
+from .transcription.exports import FORMATS
+from .transcription.jobs import start_transcription
+
+PERMISSION = "media.change_audiorecording"
+
+
+def _recording(request, recording_id: int) -> AudioRecording:
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+    return get_object_or_404(AudioRecording, pk=recording_id)
+
+
+def _job_state(recording: AudioRecording) -> dict | None:
+    job = TranscriptionJob.objects.filter(recording=recording).first()
+    if job is None:
+        return None
+    return {
+        "status": job.status,
+        "label": job.get_status_display(),
+        "progress": job.progress,
+        "error": job.error,
+        "engine": job.engine,
+    }
+
+
+def editor(request, recording_id: int):
+    recording = _recording(request, recording_id)
+    transcript, _created = Transcript.objects.get_or_create(recording=recording)
+    revision = latest_revision(transcript)
+    segments = list(
+        transcript.segments.order_by("position").values("start", "end", "text", "speaker", "reviewed", "low_confidence")
+    )
+    return render(
+        request,
+        "media/transcript_editor.html",
+        {
+            "recording": recording,
+            "transcript": transcript,
+            "editor_data": {
+                "segments": segments,
+                "revision": revision.pk if revision else None,
+                "duration": recording.duration,
+                "waveform": recording.waveform,
+                "job": _job_state(recording),
+                "urls": {
+                    "save": reverse("media_transcript_save", args=[recording.pk]),
+                    "status": reverse("media_transcript_status", args=[recording.pk]),
+                },
+            },
+            "audio_url": reverse("media_transcript_audio", args=[recording.pk]),
+            "formats": list(FORMATS),
+            "revisions": transcript.revisions.select_related("user")[:10],
+        },
+    )
+
+
+@require_POST
+def save(request, recording_id: int):
+    recording = _recording(request, recording_id)
+    transcript = get_object_or_404(Transcript, recording=recording)
+    try:
+        payload = json.loads(request.body)
+        revision = save_edit(transcript, payload.get("segments"), payload.get("revision"), request.user)
+    except (ValueError, AttributeError):
+        return JsonResponse({"error": _("无法读取提交的内容（bad request）")}, status=400)
+    except EditRejected as error:
+        return JsonResponse({"error": error.message}, status=error.status)
+    return JsonResponse({"revision": revision.pk, "saved_at": revision.created_at.isoformat()})
+
+
+@require_POST
+def transcribe(request, recording_id: int):
+    recording = _recording(request, recording_id)
+    start_transcription(recording, user=request.user)
+    return redirect("media_transcript_editor", recording.pk)
+
+
+def status(request, recording_id: int):
+    return JsonResponse({"job": _job_state(_recording(request, recording_id))})
+
+
+def audio(request, recording_id: int):
+    recording = _recording(request, recording_id)
+    return ranged_file_response(request, Path(settings.MEDIA_ROOT) / recording.derivative.name)
+
+
+def export(request, recording_id: int, fmt: str):
+    recording = _recording(request, recording_id)
+    if fmt not in FORMATS:
+        raise Http404
+    transcript = get_object_or_404(Transcript, recording=recording)
+    render_format, content_type = FORMATS[fmt]
+    response = HttpResponse(render_format(transcript), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="recording-{recording.pk}.{fmt}"'
+    return response
