@@ -33,6 +33,7 @@ setup: $(VENV)/.runtime
 
 demo: setup
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py search_index rebuild
 	@echo "档案：http://$(HOST):$(PORT)/   管理后台 / admin: http://$(HOST):$(PORT)/admin/"
 	@bash tools/serve.sh $(BIN) $(HOST) $(PORT)
 
@@ -42,6 +43,7 @@ test: $(VENV)/.test debian-test-packages
 bench: setup
 	$(BIN)/python bench/oral_history_page.py
 	$(BIN)/python bench/transcription.py
+	$(BIN)/python bench/search.py
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .

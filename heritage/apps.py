@@ -6,3 +6,8 @@ class HeritageConfig(AppConfig):
     name = "heritage"
     label = "heritage"
     verbose_name = _("味道记忆档案")
+
+    def ready(self):
+        from . import signal_handlers
+
+        signal_handlers.register()

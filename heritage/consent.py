@@ -27,26 +27,49 @@ class Purpose(StrEnum):
     COMMERCIAL = "commercial"
 
 
+class Audience(StrEnum):
+    """Who is looking: every user falls in exactly one."""
+
+    PUBLIC = "public"
+    COMMUNITY = "community"
+    FACILITATOR = "facilitator"
+
+
 def is_facilitator(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_perm("wagtailadmin.access_admin"))
 
 
-def _rule(purpose: Purpose, user) -> tuple[list[str] | None, list[str]]:
-    """Access levels allowed (None: any) and the consent scopes every narrator must hold."""
+def audience_of(user) -> Audience:
     if is_facilitator(user):
-        levels, scopes = None, [ConsentScope.ARCHIVE]
-    elif user is not None and user.is_authenticated and user.is_active:
-        levels, scopes = [AccessLevel.PUBLIC, AccessLevel.COMMUNITY], [ConsentScope.PUBLIC]
-    else:
-        levels, scopes = [AccessLevel.PUBLIC], [ConsentScope.PUBLIC]
+        return Audience.FACILITATOR
+    if user is not None and user.is_authenticated and user.is_active:
+        return Audience.COMMUNITY
+    return Audience.PUBLIC
+
+
+_LEVELS = {
+    Audience.PUBLIC: [AccessLevel.PUBLIC],
+    Audience.COMMUNITY: [AccessLevel.PUBLIC, AccessLevel.COMMUNITY],
+    Audience.FACILITATOR: None,
+}
+_SCOPES = {
+    Audience.PUBLIC: [ConsentScope.PUBLIC],
+    Audience.COMMUNITY: [ConsentScope.PUBLIC],
+    Audience.FACILITATOR: [ConsentScope.ARCHIVE],
+}
+
+
+def _rule(purpose: Purpose, audience: Audience) -> tuple[list[str] | None, list[str]]:
+    """Access levels allowed (None: any) and the consent scopes every narrator must hold."""
+    scopes = _SCOPES[audience]
     if purpose == Purpose.COMMERCIAL:
         scopes = [*scopes, ConsentScope.COMMERCIAL]
-    return levels, scopes
+    return _LEVELS[audience], scopes
 
 
 def permitted(queryset: QuerySet, purpose: Purpose, user) -> QuerySet:
     """Narrow ``queryset`` (of heritage items with ``access_level`` and ``narrator_links``)."""
-    levels, scopes = _rule(Purpose(purpose), user)
+    levels, scopes = _rule(Purpose(purpose), audience_of(user))
     if levels is not None:
         queryset = queryset.filter(access_level__in=levels)
     for scope in scopes:
@@ -55,12 +78,17 @@ def permitted(queryset: QuerySet, purpose: Purpose, user) -> QuerySet:
 
 
 def may(item, purpose: Purpose, user) -> bool:
-    """May ``item`` be used for ``purpose`` by ``user`` (``None`` or anonymous for visitors)?
+    """May ``item`` be used for ``purpose`` by ``user`` (``None`` or anonymous for visitors)?"""
+    return may_audience(item, purpose, audience_of(user))
 
-    The same rule as :func:`permitted`, checked for one item with a single query:
-    it runs on every page view and audio request.
+
+def may_audience(item, purpose: Purpose, audience: Audience) -> bool:
+    """The same rule as :func:`permitted`, checked for one item with one query per call.
+
+    It runs on every page view and audio request, and for every audience when the
+    search index records who may find an item.
     """
-    levels, scopes = _rule(Purpose(purpose), user)
+    levels, scopes = _rule(Purpose(purpose), Audience(audience))
     if levels is not None and item.access_level not in levels:
         return False
     narrator_ids = set(item.narrator_links.values_list("narrator_id", flat=True))
@@ -72,3 +100,8 @@ def may(item, purpose: Purpose, user) -> bool:
         .values_list("narrator_id", "scope")
     )
     return all((narrator, scope) in held for narrator in narrator_ids for scope in scopes)
+
+
+def audiences(item, purpose: Purpose = Purpose.VIEW) -> list[str]:
+    """Every audience that may use ``item`` for ``purpose`` (what the search index stores)."""
+    return [audience.value for audience in Audience if may_audience(item, purpose, audience)]

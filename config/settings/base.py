@@ -41,6 +41,7 @@ ALLOWED_HOSTS = [
 INSTALLED_APPS = [
     "heritage",
     "media",
+    "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -166,6 +167,15 @@ WHISPER_MODEL_DIR = Path(os.environ.get("WHISPER_MODEL_DIR") or DATA_DIR / "mode
 TRANSCRIBE_ON_UPLOAD = env_bool("TRANSCRIBE_ON_UPLOAD", True)
 # Where the glossary comes from: media/ knows no app of ours, so it is named here.
 TRANSCRIPTION_GLOSSARY = "heritage.glossary.prompt_terms"
+
+# Search (see search/): the embedded SQLite FTS5 index, or Elasticsearch at scale.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "embedded")
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+SEARCH_OPTIONS = {"elasticsearch": {"url": ELASTICSEARCH_URL, "index": os.environ.get("SEARCH_INDEX", "libei")}}
+# search/ knows no app of ours: who is asking, and what there is to find, are named here.
+SEARCH_AUDIENCE = "heritage.consent.audience_of"
+SEARCH_AUDIENCES = ["public", "community", "facilitator"]
+SEARCH_DOCUMENT_SOURCES = ["heritage.search_documents.all_documents"]
 
 TASKS = {
     "default": {

@@ -1,0 +1,68 @@
+"""How archive items become search documents (search/ knows documents, not these models)."""
+
+import re
+from collections.abc import Iterator
+
+from django.utils.html import strip_tags
+
+from search.documents import SearchDocument
+
+from .consent import audiences
+from .models.pages import ITEM_MODELS, OralHistoryPage
+
+
+def page_key(page) -> str:
+    return f"page:{page.pk}/"
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"\s+", " ", strip_tags(html or "")).strip()
+
+
+def _body(page) -> str:
+    parts = [page.summary, page.place]
+    if page.kind == "recipe":
+        parts += [page.family, page.recipe_yield]
+        parts += [block.block.as_text(block.value) for block in page.ingredients]
+        parts += [block.value["text"] for block in page.steps]
+        parts.append(_plain(page.variations))
+    elif page.kind == "memory":
+        parts += [_plain(page.body), page.other_people]
+        parts += [block.value["caption"] for block in page.photos]
+    return "\n".join(p for p in parts if p)
+
+
+def page_documents(page) -> list[SearchDocument]:
+    """The page itself, and for an oral history each transcript segment, at its second."""
+    narrators = [link.narrator for link in page.narrator_links.select_related("narrator")]
+    shared = {
+        "audiences": audiences(page),
+        "narrators": [n.credited_as for n in narrators],
+        "villages": sorted({n.village for n in narrators if n.village}),
+        "themes": [t.name for t in page.themes.all()],
+        "tags": [t.name for t in page.tags.all()],
+        "decade": page.decade,
+    }
+    url = page.url or ""
+    documents = [SearchDocument(page_key(page), page.kind, page.title, _body(page), url, **shared)]
+    if isinstance(page, OralHistoryPage):
+        for segment_id, start, end, text in page.segments.values_list("pk", "start", "end", "text"):
+            documents.append(
+                SearchDocument(
+                    f"{page_key(page)}seg:{segment_id}",
+                    "segment",
+                    page.title,
+                    text,
+                    f"{url}?t={int(start)}",
+                    start=start,
+                    end=end,
+                    **shared,
+                )
+            )
+    return documents
+
+
+def all_documents() -> Iterator[SearchDocument]:
+    for model in ITEM_MODELS:
+        for page in model.objects.live().prefetch_related("themes", "tagged_items__tag"):
+            yield from page_documents(page)

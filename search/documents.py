@@ -1,0 +1,71 @@
+"""What search knows about the archive: documents handed in by the apps, never their models."""
+
+from dataclasses import dataclass, field
+
+FACETS = ("kind", "narrator", "village", "theme", "tag", "decade")
+
+
+@dataclass
+class SearchDocument:
+    """One searchable thing: a page, or one transcript segment (with its second in the audio)."""
+
+    key: str
+    kind: str
+    title: str
+    body: str
+    url: str
+    audiences: list[str]
+    narrators: list[str] = field(default_factory=list)
+    villages: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    decade: int | None = None
+    start: float | None = None
+    end: float | None = None
+
+    def facet_values(self) -> list[tuple[str, str]]:
+        values = [("kind", self.kind)]
+        values += [("narrator", v) for v in self.narrators]
+        values += [("village", v) for v in self.villages]
+        values += [("theme", v) for v in self.themes]
+        values += [("tag", v) for v in self.tags]
+        if self.decade:
+            values.append(("decade", str(self.decade)))
+        return values
+
+
+@dataclass
+class Hit:
+    key: str
+    kind: str
+    title: str
+    url: str
+    excerpt: str
+    start: float | None
+    score: float
+
+
+@dataclass
+class Results:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "results": [
+                {"kind": h.kind, "title": h.title, "url": h.url, "excerpt": h.excerpt, "start": h.start}
+                for h in self.hits
+            ],
+            "facets": {name: [{"value": v, "count": c} for v, c in values] for name, values in self.facets.items()},
+        }
+
+
+@dataclass
+class Query:
+    text: str
+    audience: str
+    filters: dict[str, str] = field(default_factory=dict)
+    limit: int = 20
+    offset: int = 0

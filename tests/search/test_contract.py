@@ -1,0 +1,246 @@
+"""The search contract: every backend passes the same specification.
+
+The embedded backend runs on every test run; the Elasticsearch backend runs too when
+ELASTICSEARCH_URL points at a cluster.
+"""
+
+import os
+
+import pytest
+from django.utils.module_loading import import_string
+
+from search.documents import Query, SearchDocument
+from search.service import BACKENDS
+
+pytestmark = pytest.mark.django_db
+
+BACKEND_NAMES = ["embedded", "elasticsearch"]
+
+
+@pytest.fixture(params=BACKEND_NAMES)
+def backend(request, settings):
+    if request.param == "elasticsearch":
+        url = os.environ.get("ELASTICSEARCH_URL")
+        if not url:
+            pytest.skip("ELASTICSEARCH_URL is not set: no Elasticsearch cluster to run the contract against")
+        instance = import_string(BACKENDS["elasticsearch"])(url=url, index=f"libei-test-{os.getpid()}")
+    else:
+        instance = import_string(BACKENDS["embedded"])()
+    instance.rebuild(DOCUMENTS)
+    yield instance
+    if request.param == "elasticsearch":
+        instance.drop()
+
+
+def doc(key, kind, title, body, audiences=("public", "community", "facilitator"), **extra):
+    return SearchDocument(key, kind, title, body, f"/{key}/", list(audiences), **extra)
+
+
+DOCUMENTS = [
+    doc(
+        "wang",
+        "oral_history",
+        "外婆教我做阳朗辣子鸡",
+        "王秀英讲糍粑辣椒和土鸡。",
+        narrators=["王秀英"],
+        villages=["立碑村"],
+        themes=["辣子鸡工艺"],
+        tags=["糍粑辣椒"],
+        decade=1970,
+    ),
+    doc(
+        "wang/seg:1",
+        "segment",
+        "外婆教我做阳朗辣子鸡",
+        "外婆说，辣子鸡好不好吃，全看糍粑辣椒。",
+        narrators=["王秀英"],
+        villages=["立碑村"],
+        themes=["辣子鸡工艺"],
+        decade=1970,
+        start=10.26,
+        end=14.4,
+    ),
+    doc(
+        "wang/seg:2",
+        "segment",
+        "外婆教我做阳朗辣子鸡",
+        "鸡要选自家养的土鸡，砍成小块。",
+        narrators=["王秀英"],
+        villages=["立碑村"],
+        themes=["辣子鸡工艺"],
+        decade=1970,
+        start=20.8,
+        end=25.0,
+    ),
+    doc(
+        "recipe",
+        "recipe",
+        "王家阳朗辣子鸡",
+        "干辣椒用温水泡软，舂成糍粑辣椒。菜籽油小火慢炒。",
+        narrators=["王秀英"],
+        villages=["立碑村"],
+        themes=["辣子鸡工艺", "家族"],
+        tags=["糍粑辣椒", "土鸡"],
+        decade=1970,
+    ),
+    doc(
+        "shop",
+        "memory",
+        "开网店的那一年",
+        "我们在 Taobao 开了网店，把辣子雞裝進玻璃瓶。",
+        narrators=["李桂芬"],
+        villages=["立碑村"],
+        themes=["电商"],
+        tags=["网店"],
+        decade=2010,
+    ),
+    doc(
+        "mill",
+        "memory",
+        "老油坊的秋天",
+        "外婆背着油菜籽去油坊榨油，路上讲辣子鸡的故事。",
+        audiences=("facilitator",),
+        narrators=["张德明"],
+        villages=["阳朗"],
+        themes=["村史"],
+        tags=["菜籽油"],
+        decade=1960,
+    ),
+    doc(
+        "market",
+        "memory",
+        "赶场",
+        "年轻时在阳朗赶场卖菜。<script>alert(1)</script>",
+        narrators=["张德明"],
+        villages=["阳朗"],
+        themes=["村史"],
+        decade=1960,
+    ),
+]
+
+
+def keys(backend, text, audience="public", **filters):
+    return [hit.key for hit in backend.search(Query(text, audience, filters, limit=50)).hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("鸡", {"wang", "wang/seg:1", "wang/seg:2", "recipe", "shop"}),
+        ("辣椒", {"wang", "wang/seg:1", "recipe"}),
+        ("外婆", {"wang", "wang/seg:1", "wang/seg:2"}),
+        ("阳朗辣子鸡", {"wang", "wang/seg:1", "wang/seg:2", "recipe"}),
+        ("赶场", {"market"}),
+    ],
+)
+def test_one_two_and_longer_chinese_queries_find_words_inside_sentences(backend, query, expected):
+    assert set(keys(backend, query)) == expected
+
+
+def test_traditional_and_simplified_find_each_other(backend):
+    assert "wang/seg:1" in keys(backend, "辣子雞")
+    assert "shop" in keys(backend, "装进玻璃瓶")
+
+
+@pytest.mark.parametrize("query", ["lazi ji", "lazij", "lazi", "lzj", "LaZiJi"])
+def test_pinyin_finds_the_characters(backend, query):
+    assert "wang/seg:1" in keys(backend, query)
+
+
+def test_quoted_phrases_must_appear_as_written(backend):
+    assert set(keys(backend, '"糍粑辣椒"')) == {"wang", "wang/seg:1", "recipe"}
+    assert keys(backend, '"辣椒糍粑"') == []
+
+
+def test_mixed_chinese_and_english(backend):
+    assert keys(backend, "taobao 网店") == ["shop"]
+    assert keys(backend, "Taobao 油坊") == []
+
+
+def test_title_matches_rank_first(backend):
+    assert keys(backend, "网店")[0] == "shop"
+    assert keys(backend, "油坊", audience="facilitator")[0] == "mill"
+
+
+def test_hits_carry_a_highlighted_excerpt_and_the_second(backend):
+    hit = next(h for h in backend.search(Query("糍粑辣椒", "public")).hits if h.key == "wang/seg:1")
+    assert "<mark>糍粑辣椒</mark>" in hit.excerpt
+    assert hit.start == pytest.approx(10.26) and hit.url == "/wang/seg:1/"
+
+
+def test_facets_count_what_matched_and_filters_narrow(backend):
+    results = backend.search(Query("辣子鸡", "public"))
+    facets = {name: dict(values) for name, values in results.facets.items()}
+    assert facets["kind"] == {"oral_history": 1, "segment": 2, "recipe": 1, "memory": 1}
+    assert facets["narrator"] == {"王秀英": 4, "李桂芬": 1}
+    assert facets["decade"]["1970"] == 4 and facets["village"] == {"立碑村": 5}
+    assert set(keys(backend, "辣子鸡", kind="segment")) == {"wang/seg:1", "wang/seg:2"}
+    assert keys(backend, "辣子鸡", narrator="李桂芬") == ["shop"]
+    assert set(keys(backend, "辣子鸡", theme="家族", tag="土鸡")) == {"recipe"}
+
+
+def test_what_an_audience_may_not_see_is_nowhere_in_its_answer(backend):
+    public = backend.search(Query("外婆", "public"))
+    assert "mill" not in [h.key for h in public.hits] and public.total == 3
+    assert "张德明" not in dict(public.facets["narrator"]) and "村史" not in dict(public.facets["theme"])
+    assert all("油坊" not in h.excerpt for h in public.hits)
+    assert keys(backend, "油坊") == [] and backend.search(Query("油坊", "community")).total == 0
+    assert [s["title"] for s in backend.suggest("老油", "public")] == []
+    assert "mill" in keys(backend, "外婆", audience="facilitator")
+    assert [s["title"] for s in backend.suggest("老油", "facilitator")] == ["老油坊的秋天"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"辣子鸡',
+        "AND",
+        "OR NOT",
+        "NEAR(辣椒 外婆)",
+        "*",
+        "辣*",
+        "title:外婆",
+        "{body}:x",
+        "a" * 5000,
+        "辣" * 3000,
+        "<img src=x onerror=alert(1)>",
+        "' OR 1=1 --",
+        "\\",
+        "^",
+        "",
+        "   ",
+        "()",
+        "😀🌶️",
+    ],
+)
+def test_any_query_gets_an_answer(backend, query):
+    results = backend.search(Query(query, "public"))
+    assert results.total >= 0
+    for hit in results.hits:
+        assert "<img" not in hit.excerpt and "<script" not in hit.excerpt
+    backend.suggest(query, "public")
+
+
+def test_markup_in_documents_is_escaped_in_excerpts(backend):
+    hit = backend.search(Query("赶场", "public")).hits[0]
+    assert "<script>" not in hit.excerpt and "&lt;script&gt;" in hit.excerpt
+
+
+def test_suggestions_complete_a_prefix(backend):
+    assert "王家阳朗辣子鸡" in [s["title"] for s in backend.suggest("王家", "public")]
+    assert "开网店的那一年" in [s["title"] for s in backend.suggest("kai", "public")]
+
+
+def test_related_stories_share_themes_and_tags(backend):
+    related = [r["url"] for r in backend.related("recipe", "public")]
+    assert related[0] == "/wang/" and "/mill/" not in related
+
+
+def test_documents_can_be_replaced_and_removed(backend):
+    backend.upsert([doc("shop", "memory", "开网店的那一年", "改成卖腊肉。", narrators=["李桂芬"])])
+    assert keys(backend, "腊肉") == ["shop"] and keys(backend, "玻璃瓶") == []
+    backend.delete_prefix("wang/")
+    assert set(keys(backend, "外婆")) == {"wang"}
+    backend.delete(["wang"])
+    assert keys(backend, "外婆") == []
