@@ -1,0 +1,258 @@
+"""The Elasticsearch backend, declared with the Elasticsearch DSL (``elasticsearch.dsl``).
+
+Chinese analysis uses only what ships with Elasticsearch: the ``cjk_bigram`` filter
+(the heart of the built-in ``cjk`` analyzer) keeping unigrams too, so one- and
+two-character queries match like the embedded backend; ``smartcn`` word segmentation
+is added as a sub-field when the plugin is installed (option ``smartcn``). Traditional →
+Simplified and pinyin happen in search.text before documents and queries arrive, as
+Elasticsearch has no built-in for either. Who may find a document is a keyword filter
+on every query, suggestion (a completion context) and aggregation. Rebuilds write a
+new index and move the alias in one step, so search never goes down.
+"""
+
+import time
+from collections.abc import Iterable
+
+from elasticsearch import Elasticsearch, helpers
+from elasticsearch.dsl import (
+    Completion,
+    Document,
+    Float,
+    Index,
+    Integer,
+    Keyword,
+    Q,
+    Search,
+    Text,
+    analyzer,
+    token_filter,
+)
+
+from ..documents import FACETS, Hit, Query, Results, SearchDocument
+from ..text import CJK, excerpt, index_text, normalise, parse_query
+from .base import SearchBackend
+
+cjk_bigram = token_filter("libei_cjk_bigram", type="cjk_bigram", output_unigrams=True)
+chinese = analyzer("libei_chinese", tokenizer="standard", filter=["cjk_width", "lowercase", cjk_bigram])
+FACET_FIELDS = {
+    "kind": "kind",
+    "narrator": "narrators",
+    "village": "villages",
+    "theme": "themes",
+    "tag": "tags",
+    "decade": "decade",
+}
+
+
+class ArchiveDocument(Document):
+    key = Keyword()
+    kind = Keyword()
+    title = Text(analyzer=chinese, fields={"raw": Keyword()})
+    body = Text(analyzer=chinese, term_vector="with_positions_offsets")
+    title_display = Keyword(index=False)
+    body_display = Text(index=False)
+    url = Keyword(index=False)
+    audiences = Keyword()
+    narrators = Keyword()
+    villages = Keyword()
+    themes = Keyword()
+    tags = Keyword()
+    decade = Integer()
+    start = Float()
+    end = Float()
+    pinyin = Text(analyzer="whitespace")
+    initials = Text(analyzer="whitespace")
+    suggest = Completion(analyzer="simple", contexts=[{"name": "audience", "type": "category", "path": "audiences"}])
+
+    @classmethod
+    def prepare(cls, document: SearchDocument) -> "ArchiveDocument":
+        title, body = index_text(document.title), index_text(document.body)
+        return cls(
+            meta={"id": document.key},
+            key=document.key,
+            kind=document.kind,
+            title=normalise(document.title),
+            body=normalise(document.body),
+            title_display=document.title,
+            body_display=document.body,
+            url=document.url,
+            audiences=document.audiences,
+            narrators=document.narrators,
+            villages=document.villages,
+            themes=document.themes,
+            tags=document.tags,
+            decade=document.decade,
+            start=document.start,
+            end=document.end,
+            pinyin=f"{title.pinyin} _ {body.pinyin}",
+            initials=f"{title.initials} _ {body.initials}",
+            suggest={"input": [normalise(document.title), title.pinyin.replace(" ", "")]}
+            if document.kind != "segment"
+            else None,
+        )
+
+
+def index_body(smartcn: bool = False) -> dict:
+    """Settings and mappings of a new index (the DSL's own rendering, plus smartcn if asked)."""
+    index = Index("template")
+    index.settings(number_of_shards=1, number_of_replicas=0)
+    index.document(ArchiveDocument)
+    body = index.to_dict()
+    if smartcn:
+        for field in ("title", "body"):
+            body["mappings"]["properties"][field].setdefault("fields", {})["smart"] = {
+                "type": "text",
+                "analyzer": "smartcn",
+            }
+    return body
+
+
+def _term_query(term) -> Q:
+    if term.is_cjk:
+        text = term.text.replace(" ", "")
+        return Q("multi_match", query=text, fields=["title^3", "body"], type="phrase")
+    options = [Q("multi_match", query=term.text, fields=["title^3", "body"], operator="and")]
+    if term.pinyin:
+        syllables, prefix = term.pinyin
+        kind = "match_phrase_prefix" if prefix else "match_phrase"
+        options.append(Q(kind, pinyin=" ".join(syllables)))
+    elif term.text.isascii() and term.text.isalpha() and 2 <= len(term.text) <= 6:
+        options.append(Q("match_phrase", initials=" ".join(term.text)))
+    return Q("bool", should=options, minimum_should_match=1)
+
+
+def build_search(query: Query, index: str) -> Search | None:
+    """The request the search page makes, as the Elasticsearch DSL object (tests read its body)."""
+    terms = parse_query(query.text).terms
+    if not terms:
+        return None
+    search = Search(index=index).query(Q("bool", must=[_term_query(t) for t in terms]))
+    search = search.filter("term", audiences=query.audience)
+    for name, value in query.filters.items():
+        if name in FACET_FIELDS:
+            search = search.filter("term", **{FACET_FIELDS[name]: value})
+    for name, field in FACET_FIELDS.items():
+        search.aggs.bucket(name, "terms", field=field, size=50)
+    search = search.highlight(
+        "body",
+        fragment_size=60,
+        number_of_fragments=1,
+        pre_tags=["<mark>"],
+        post_tags=["</mark>"],
+        encoder="html",
+        type="fvh",
+    )
+    return search[query.offset : query.offset + query.limit]
+
+
+class ElasticsearchBackend(SearchBackend):
+    name = "elasticsearch"
+
+    def __init__(self, url: str = "", index: str = "libei", smartcn: bool = False, **options):
+        if not url:
+            raise ValueError("ELASTICSEARCH_URL is not set")
+        self.client = Elasticsearch(url, request_timeout=30)
+        self.alias = index
+        self.smartcn = smartcn
+
+    def _ensure(self) -> None:
+        if not self.client.indices.exists_alias(name=self.alias):
+            name = f"{self.alias}-{int(time.time() * 1000)}"
+            self.client.indices.create(index=name, **index_body(self.smartcn))
+            self.client.indices.put_alias(index=name, name=self.alias)
+
+    def _actions(self, documents: Iterable[SearchDocument], index: str):
+        for document in documents:
+            yield ArchiveDocument.prepare(document).to_dict(include_meta=True) | {"_index": index}
+
+    def upsert(self, documents):
+        self._ensure()
+        written, _ = helpers.bulk(self.client, self._actions(documents, self.alias), refresh="wait_for")
+        return written
+
+    def delete(self, keys):
+        self._ensure()
+        for key in keys:
+            self.client.options(ignore_status=404).delete(index=self.alias, id=key, refresh="wait_for")
+
+    def delete_prefix(self, prefix):
+        self._ensure()
+        self.client.delete_by_query(index=self.alias, query={"prefix": {"key": prefix}}, refresh=True)
+
+    def rebuild(self, documents, progress=None):
+        name = f"{self.alias}-{int(time.time() * 1000)}"
+        self.client.indices.create(index=name, **index_body(self.smartcn))
+        written = 0
+        for ok, _ in helpers.streaming_bulk(self.client, self._actions(documents, name)):
+            written += ok
+            if progress and written % 1000 == 0:
+                progress(written)
+        self.client.indices.refresh(index=name)
+        old = (
+            list(self.client.indices.get_alias(name=self.alias))
+            if self.client.indices.exists_alias(name=self.alias)
+            else []
+        )
+        actions = [{"add": {"index": name, "alias": self.alias}}]
+        actions += [{"remove": {"index": index, "alias": self.alias}} for index in old]
+        self.client.indices.update_aliases(actions=actions)
+        for index in old:
+            self.client.indices.delete(index=index, ignore_unavailable=True)
+        return written
+
+    def drop(self) -> None:
+        if self.client.indices.exists_alias(name=self.alias):
+            for index in self.client.indices.get_alias(name=self.alias):
+                self.client.indices.delete(index=index)
+
+    def count(self):
+        self._ensure()
+        return self.client.count(index=self.alias)["count"]
+
+    def search(self, query: Query) -> Results:
+        self._ensure()
+        search = build_search(query, self.alias)
+        if search is None:
+            return Results(0, [], {name: [] for name in FACETS})
+        response = search.using(self.client).execute()
+        words = parse_query(query.text).highlight_words
+        hits = []
+        for hit in response.hits:
+            fragments = getattr(getattr(hit.meta, "highlight", None), "body", None)
+            text = fragments[0] if fragments else excerpt(hit.body_display or hit.title_display, words)
+            hits.append(Hit(hit.key, hit.kind, hit.title_display, hit.url, text, hit.start, hit.meta.score))
+        facets = {
+            name: [(str(b.key), b.doc_count) for b in getattr(response.aggregations, name).buckets]
+            for name in FACET_FIELDS
+        }
+        return Results(response.hits.total.value, hits, facets)
+
+    def suggest(self, prefix, audience, limit=8):
+        self._ensure()
+        prefix = normalise(prefix).strip()[:40]
+        if not prefix or not (CJK.search(prefix) or prefix.isascii()):
+            return []
+        search = Search(index=self.alias).suggest(
+            "titles", prefix, completion={"field": "suggest", "size": limit, "contexts": {"audience": [audience]}}
+        )
+        response = search.using(self.client).execute()
+        return [
+            {"title": option._source["title_display"], "url": option._source["url"], "kind": option._source["kind"]}
+            for option in response.suggest.titles[0].options
+        ]
+
+    def related(self, key, audience, limit=5):
+        self._ensure()
+        source = self.client.options(ignore_status=404).get(index=self.alias, id=key)
+        if not source.get("found"):
+            return []
+        doc = source["_source"]
+        should = [Q("terms", **{field: doc.get(field) or []}) for field in ("themes", "tags", "narrators")]
+        search = (
+            Search(index=self.alias)
+            .query(Q("bool", should=should, minimum_should_match=1))
+            .filter("term", audiences=audience)
+            .exclude("term", kind="segment")
+            .exclude("term", key=key)[:limit]
+        )
+        return [{"title": h.title_display, "url": h.url, "kind": h.kind} for h in search.using(self.client).execute()]
