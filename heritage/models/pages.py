@@ -1,6 +1,7 @@
 """Archive pages: the home page, the archive index and the three kinds of item."""
 
 import json
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from media.timecode import clock
 
 from ..blocks import IngredientBlock, PhotoBlock, StepBlock
 from .people import AccessLevel
+
+logger = logging.getLogger(__name__)
 
 
 class NarratorLink(Orderable):
@@ -76,6 +79,20 @@ class HeritageItem(Page):
         if not self.is_visible_to(request.user):
             raise Http404
         return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from search.service import related
+
+        from ..search_documents import page_key
+
+        context = super().get_context(request, *args, **kwargs)
+        try:
+            context["related"] = related(page_key(self), request.user)
+        except Exception:
+            # Related stories are a courtesy: a search outage must not take the story down.
+            logger.exception("related stories for page %s failed", self.pk)
+            context["related"] = []
+        return context
 
     def get_sitemap_urls(self, request=None):
         if not self.is_visible_to(None):

@@ -107,3 +107,9 @@ def test_the_command_line_shows_what_a_user_would_see(archive, capsys):
     assert "张家老油辣子鸡" in {r["title"] for r in json.loads(capsys.readouterr().out)["results"]}
     call_command("search_index", "status")
     assert "documents:" in capsys.readouterr().out
+
+
+def test_story_pages_list_related_stories_the_visitor_may_see(archive, client):
+    html = client.get(archive["recipe"].url).content.decode()
+    assert "相关故事" in html and "外婆教我做阳朗辣子鸡" in html
+    assert "张家老油辣子鸡" not in html and "过年大锅辣子鸡" not in html
