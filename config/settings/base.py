@@ -186,7 +186,15 @@ TASKS = {
 WAGTAIL_SITE_NAME = "立碑村味道记忆 · Libei Heritage Archive"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "heritage.HeritageImage"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin's own search: on SQLite, a Chinese-aware variant of Wagtail's backend
+# (search/admin_backend.py); on PostgreSQL, Wagtail's database backend as it is.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "search.admin_backend"
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else "wagtail.search.backends.database"
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False

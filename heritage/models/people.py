@@ -12,6 +12,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 
 class User(AbstractUser):
@@ -42,7 +43,7 @@ class ConsentMethod(models.TextChoices):
     SPOKEN = "spoken", _("录音口头同意")
 
 
-class NarratorQuerySet(models.QuerySet):
+class NarratorQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def with_consent(self, scope: str, at=None):
         return self.filter(Exists(Consent.objects.active(at).filter(narrator=OuterRef("pk"), scope=scope)))
 
@@ -98,6 +99,8 @@ class Narrator(index.Indexed, ClusterableModel):
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("village"),
+        index.SearchField("biography"),
+        index.SearchField("dialect"),
     ]
 
     class Meta:
