@@ -1,12 +1,12 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from media.models import Transcript
 from media.serving import ranged_file_response
-from media.transcription.exports import FORMATS
+from media.transcription.exports import FORMATS, export_response
 
 from .consent import Purpose, may
 from .models import OralHistoryPage
@@ -37,8 +37,4 @@ def oral_history_transcript(request, page_id: int, fmt: str):
     transcript = Transcript.objects.filter(recording=page.recording).first()
     if transcript is None:
         raise Http404
-    render, content_type = FORMATS[fmt]
-    response = HttpResponse(render(transcript), content_type=content_type)
-    if fmt != "vtt":
-        response["Content-Disposition"] = f'attachment; filename="{page.slug}.{fmt}"'
-    return response
+    return export_response(transcript, fmt, page.slug, download=fmt != "vtt")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from .models import AudioRecording, Transcript, TranscriptionJob
 from .serving import ranged_file_response
 from .transcription.editing import EditRejected, latest_revision, save_edit
-from .transcription.exports import FORMATS
+from .transcription.exports import FORMATS, export_response
 from .transcription.jobs import start_transcription
 
 PERMISSION = "media.change_audiorecording"
@@ -105,7 +105,4 @@ def export(request, recording_id: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     transcript = get_object_or_404(Transcript, recording=recording)
-    render_format, content_type = FORMATS[fmt]
-    response = HttpResponse(render_format(transcript), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="recording-{recording.pk}.{fmt}"'
-    return response
+    return export_response(transcript, fmt, f"recording-{recording.pk}")

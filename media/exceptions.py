@@ -1,20 +1,23 @@
-"""Why a recording was refused, in words a facilitator can act on (Chinese, then English)."""
+"""Errors in words a facilitator can act on, Chinese first, then English."""
 
 
-class RecordingRejected(Exception):
-    """Base class: the upload was refused and nothing was stored."""
+class BilingualError(Exception):
+    """An error whose message a person reads: ``zh`` and ``en`` say the same thing."""
 
-    code = "rejected"
-
-    def __init__(self, zh: str, en: str, **details):
+    def __init__(self, zh: str, en: str):
         self.zh = zh
         self.en = en
-        self.details = details
         super().__init__(f"{zh} / {en}")
 
     @property
     def message(self) -> str:
         return f"{self.zh}（{self.en}）"
+
+
+class RecordingRejected(BilingualError):
+    """Base class: the upload was refused and nothing was stored."""
+
+    code = "rejected"
 
 
 class NotAudio(RecordingRejected):

@@ -6,6 +6,7 @@ import re
 from django.db import transaction
 from django.db.models import F
 
+from ..exceptions import BilingualError
 from ..models import Correction, Transcript, TranscriptRevision, TranscriptSegment
 from .store import snapshot
 
@@ -15,18 +16,10 @@ MAX_CORRECTION = 8
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
-class EditRejected(Exception):
-    """The edit cannot be saved; the message says why (Chinese, English)."""
+class EditRejected(BilingualError):
+    """The edit cannot be saved; the message says why."""
 
     status = 400
-
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(f"{zh}（{en}）")
-
-    @property
-    def message(self) -> str:
-        return str(self)
 
 
 class EditConflict(EditRejected):

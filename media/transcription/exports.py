@@ -2,6 +2,8 @@
 
 import json
 
+from django.http import HttpResponse
+
 from ..models import Transcript
 
 
@@ -69,3 +71,12 @@ FORMATS = {
     "txt": (to_text, "text/plain; charset=utf-8"),
     "json": (to_json, "application/json; charset=utf-8"),
 }
+
+
+def export_response(transcript: Transcript, fmt: str, filename: str, download: bool = True) -> HttpResponse:
+    """The transcript in ``fmt`` (a key of FORMATS), as a download unless it feeds a player."""
+    render, content_type = FORMATS[fmt]
+    response = HttpResponse(render(transcript), content_type=content_type)
+    if download:
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

