@@ -1,10 +1,32 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from . import service
 from .documents import FACETS
 
 PAGE_SIZE = 20
+FACET_LABELS = {
+    "kind": _("类型"),
+    "narrator": _("讲述人"),
+    "village": _("村寨"),
+    "theme": _("主题"),
+    "tag": _("标签"),
+    "decade": _("年代"),
+}
+KIND_LABELS = {"oral_history": _("口述"), "segment": _("口述片段"), "recipe": _("菜谱"), "memory": _("家族记忆")}
+
+
+def _facet_groups(results) -> list[dict]:
+    return [
+        {
+            "name": name,
+            "label": FACET_LABELS[name],
+            "values": [(value, KIND_LABELS.get(value, value) if name == "kind" else value, n) for value, n in values],
+        }
+        for name, values in results.facets.items()
+        if values
+    ]
 
 
 def _filters(request) -> dict:
@@ -23,7 +45,14 @@ def search_page(request):
     return render(
         request,
         "search/search.html",
-        {"query": text, "results": results, "filters": _filters(request), "page_number": page},
+        {
+            "query": text,
+            "results": results,
+            "facet_groups": _facet_groups(results) if results else [],
+            "kind_labels": KIND_LABELS,
+            "filters": _filters(request),
+            "page_number": page,
+        },
     )
 
 
