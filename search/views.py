@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import service
 from .documents import FACETS
+from .exceptions import SearchUnavailable
 
 PAGE_SIZE = 20
 FACET_LABELS = {
@@ -41,7 +42,12 @@ def _page(request) -> int:
 def search_page(request):
     text = request.GET.get("q", "")[:200]
     page = _page(request)
-    results = service.search(text, request.user, _filters(request), PAGE_SIZE, (page - 1) * PAGE_SIZE) if text else None
+    try:
+        results = (
+            service.search(text, request.user, _filters(request), PAGE_SIZE, (page - 1) * PAGE_SIZE) if text else None
+        )
+    except SearchUnavailable as error:
+        return render(request, "search/search.html", {"query": text, "unavailable": error}, status=503)
     return render(
         request,
         "search/search.html",

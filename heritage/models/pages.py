@@ -81,6 +81,7 @@ class HeritageItem(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from search.exceptions import SearchUnavailable
         from search.service import related
 
         from ..search_documents import page_key
@@ -88,6 +89,8 @@ class HeritageItem(Page):
         context = super().get_context(request, *args, **kwargs)
         try:
             context["related"] = related(page_key(self), request.user)
+        except SearchUnavailable:
+            context["related"] = []
         except Exception:
             # Related stories are a courtesy: a search outage must not take the story down.
             logger.exception("related stories for page %s failed", self.pk)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from ..documents import FACETS, Hit, Query, Results, SearchDocument
+from ..exceptions import SearchUnavailable
 from ..text import CJK, bigrams, excerpt, fts_phrase, index_text, normalise, parse_query
 from .base import SearchBackend
 
@@ -136,6 +137,11 @@ class EmbeddedBackend(SearchBackend):
     name = "embedded"
 
     def __init__(self, **options):
+        if connection.vendor != "sqlite":
+            raise SearchUnavailable(
+                "内置检索目前只支持 SQLite 数据库；使用 PostgreSQL 时请设置 SEARCH_BACKEND=elasticsearch",
+                "the embedded search backend needs SQLite for now; with PostgreSQL set SEARCH_BACKEND=elasticsearch",
+            )
         self.options = options
         self.facet_cache = FacetCache()
 

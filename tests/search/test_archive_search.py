@@ -113,3 +113,16 @@ def test_story_pages_list_related_stories_the_visitor_may_see(archive, client):
     html = client.get(archive["recipe"].url).content.decode()
     assert "相关故事" in html and "外婆教我做阳朗辣子鸡" in html
     assert "张家老油辣子鸡" not in html and "过年大锅辣子鸡" not in html
+
+
+def test_when_search_cannot_run_the_page_says_so_and_stories_still_open(archive, client, monkeypatch):
+    from search.exceptions import SearchUnavailable
+
+    def unavailable(*args, **kwargs):
+        raise SearchUnavailable("检索需要配置", "search needs configuring")
+
+    monkeypatch.setattr(service, "search", unavailable)
+    monkeypatch.setattr(service, "related", unavailable)
+    response = client.get("/search/", {"q": "辣椒"})
+    assert response.status_code == 503 and "检索需要配置" in response.content.decode()
+    assert client.get(archive["recipe"].url).status_code == 200

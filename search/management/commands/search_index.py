@@ -1,9 +1,10 @@
 import sys
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from search import service
+from search.exceptions import SearchUnavailable
 
 
 class Command(BaseCommand):
@@ -16,7 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["rebuild", "update", "status"])
 
     def handle(self, *args, **options):
-        backend = service.get_backend()
+        try:
+            backend = service.get_backend()
+        except SearchUnavailable as error:
+            raise CommandError(str(error)) from error
         if options["action"] == "status":
             self.stdout.write(f"backend: {backend.name}\ndocuments: {backend.count()}")
             return
