@@ -119,7 +119,7 @@ def main():
     for label, p50, p95, hits in rows:
         print(f"{label:<40}{p50:>9.1f}{p95:>9.1f}{hits:>11,.0f}")
     print("target: p95 ≤ 30 ms for one- and two-word queries")
-    print("public: a visitor (a third of the stories); facilitator: all 100,000 segments")
+    print(f"public: a visitor (a third of the stories); facilitator: all {written:,} segments")
 
 
 if __name__ == "__main__":

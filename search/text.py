@@ -34,10 +34,6 @@ def normalise(text: str) -> str:
     return _t2s().convert(unicodedata.normalize("NFKC", text)).lower()
 
 
-def _cjk_units(run: str) -> tuple[list[str], list[str]]:
-    return list(run), [run[i : i + 2] for i in range(len(run) - 1)]
-
-
 @dataclass
 class IndexText:
     unigrams: str
@@ -47,22 +43,21 @@ class IndexText:
 
 
 def index_text(text: str) -> IndexText:
-    """The three token streams stored for ``text``; words stay in order for phrase matching."""
-    unigrams, bigrams, syllables = [], [], []
+    """The token streams stored for ``text``; words stay in order for phrase matching."""
+    singles, pairs, syllables = [], [], []
     for match in TOKEN.finditer(normalise(text)):
         token = match.group()
         if CJK.match(token):
-            singles, pairs = _cjk_units(token)
-            unigrams.extend(singles)
-            bigrams.extend(pairs or singles)
+            singles.extend(token)
+            pairs.extend(bigrams(token))
             syllables.extend(lazy_pinyin(token, style=Style.NORMAL))
         else:
-            unigrams.append(token)
-            bigrams.append(token)
+            singles.append(token)
+            pairs.append(token)
         # A boundary token keeps phrases from running across punctuation.
-        bigrams.append("_")
+        pairs.append("_")
     initials = " ".join(s[0] for s in syllables)
-    return IndexText(" ".join(unigrams), " ".join(bigrams), " ".join(syllables), initials)
+    return IndexText(" ".join(singles), " ".join(pairs), " ".join(syllables), initials)
 
 
 @cache

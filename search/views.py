@@ -64,9 +64,12 @@ def search_page(request):
 
 def search_api(request):
     page = _page(request)
-    results = service.search(
-        request.GET.get("q", "")[:200], request.user, _filters(request), PAGE_SIZE, (page - 1) * PAGE_SIZE
-    )
+    try:
+        results = service.search(
+            request.GET.get("q", "")[:200], request.user, _filters(request), PAGE_SIZE, (page - 1) * PAGE_SIZE
+        )
+    except SearchUnavailable as error:
+        return JsonResponse({"error": str(error)}, status=503, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(results.as_dict(), json_dumps_params={"ensure_ascii": False})
 
 

@@ -139,9 +139,9 @@ def ensure_narrators(witness: User) -> dict[str, Narrator]:
     return narrators
 
 
-def ensure_recording(slug: str, title: str, reviewed: bool, user: User) -> AudioRecording:
+def ensure_recording(slug: str, script: dict, reviewed: bool, user: User) -> AudioRecording:
     audio_path = AUDIO_DIR / f"{slug}.ogg"
-    script = json.loads((AUDIO_DIR / f"{slug}.json").read_text(encoding="utf-8"))
+    title = script["title"]
     sha = hashlib.sha256(audio_path.read_bytes()).hexdigest()
     recording = AudioRecording.objects.filter(sha256=sha).first()
     if recording is None:
@@ -194,7 +194,7 @@ def load_demo() -> dict[str, str]:
         narrators = ensure_narrators(admin)
         for spec in content.ORAL_HISTORIES:
             script = json.loads((AUDIO_DIR / f"{spec['slug']}.json").read_text(encoding="utf-8"))
-            recording = ensure_recording(spec["slug"], script["title"], spec["reviewed"], admin)
+            recording = ensure_recording(spec["slug"], script, spec["reviewed"], admin)
             page = OralHistoryPage(
                 title=script["title"],
                 recording=recording,

@@ -154,12 +154,17 @@ class ElasticsearchBackend(SearchBackend):
         self.client = Elasticsearch(url, request_timeout=30)
         self.alias = index
         self.smartcn = smartcn
+        self._ready = False
 
     def _ensure(self) -> None:
+        # One round trip per process, not one per query.
+        if self._ready:
+            return
         if not self.client.indices.exists_alias(name=self.alias):
             name = f"{self.alias}-{int(time.time() * 1000)}"
             self.client.indices.create(index=name, **index_body(self.smartcn))
             self.client.indices.put_alias(index=name, name=self.alias)
+        self._ready = True
 
     def _actions(self, documents: Iterable[SearchDocument], index: str):
         for document in documents:
@@ -198,9 +203,11 @@ class ElasticsearchBackend(SearchBackend):
         self.client.indices.update_aliases(actions=actions)
         for index in old:
             self.client.indices.delete(index=index, ignore_unavailable=True)
+        self._ready = True
         return written
 
     def drop(self) -> None:
+        self._ready = False
         if self.client.indices.exists_alias(name=self.alias):
             for index in self.client.indices.get_alias(name=self.alias):
                 self.client.indices.delete(index=index)

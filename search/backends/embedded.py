@@ -42,14 +42,14 @@ class FacetCache:
             return
         index: dict[tuple[str, str], int] = {}
         values: dict[int, list[int]] = defaultdict(list)
+        audience_sizes: Counter = Counter()
         cursor.execute(f"SELECT doc_id, facet, value FROM {FACET_TABLE}")
         for doc_id, facet, value in cursor.fetchall():
             values[doc_id].append(index.setdefault((facet, value), len(index)))
-        self.values, self.names, self.generation = dict(values), list(index), generation
-        self.audience_sizes = Counter()
-        for (facet, value), number in index.items():
             if facet == "audience":
-                self.audience_sizes[value] = sum(1 for ids in self.values.values() if number in ids)
+                audience_sizes[value] += 1
+        self.values, self.names, self.generation = dict(values), list(index), generation
+        self.audience_sizes = audience_sizes
 
     def audience_filter(self, audience: str) -> str:
         """Keep what ``audience`` may find by naming the shorter list: who may, or who may not."""
@@ -72,7 +72,7 @@ def _bump(cursor) -> None:
     cursor.execute(f"UPDATE {META} SET generation = generation + 1")
 
 
-def create_schema(cursor, suffix: str = "") -> None:
+def create_tables(cursor, suffix: str = "") -> None:
     cursor.execute(f"CREATE TABLE IF NOT EXISTS {META} (generation INTEGER NOT NULL)")
     cursor.execute(f"INSERT INTO {META} (generation) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM {META})")
     cursor.execute(
@@ -81,15 +81,22 @@ def create_schema(cursor, suffix: str = "") -> None:
         "start REAL, end_ REAL, decade INTEGER, meta TEXT NOT NULL)"
     )
     cursor.execute(f"CREATE TABLE IF NOT EXISTS {FACET_TABLE}{suffix} (doc_id INTEGER, facet TEXT, value TEXT)")
-    cursor.execute(
-        f"CREATE INDEX IF NOT EXISTS {FACET_TABLE}{suffix}_fv ON {FACET_TABLE}{suffix} (facet, value, doc_id)"
-    )
-    cursor.execute(f"CREATE INDEX IF NOT EXISTS {FACET_TABLE}{suffix}_doc ON {FACET_TABLE}{suffix} (doc_id)")
     columns = ", ".join(FTS_COLUMNS)
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS}{suffix} USING fts5({columns}, "
         "tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2')"
     )
+
+
+def create_facet_indexes(cursor) -> None:
+    cursor.execute(f"CREATE INDEX IF NOT EXISTS {FACET_TABLE}_fv ON {FACET_TABLE} (facet, value, doc_id)")
+    cursor.execute(f"CREATE INDEX IF NOT EXISTS {FACET_TABLE}_doc ON {FACET_TABLE} (doc_id)")
+
+
+def create_schema(cursor) -> None:
+    """The live index (run by this app's migration, on SQLite)."""
+    create_tables(cursor)
+    create_facet_indexes(cursor)
 
 
 def _term_expression(term) -> str | None:
@@ -144,9 +151,6 @@ class EmbeddedBackend(SearchBackend):
             )
         self.options = options
         self.facet_cache = FacetCache()
-
-    def _ensure(self, cursor) -> None:
-        create_schema(cursor)
 
     def _write(self, cursor, documents: Iterable[SearchDocument], suffix: str = "", progress=None) -> int:
         written = 0
@@ -214,7 +218,6 @@ class EmbeddedBackend(SearchBackend):
 
     def upsert(self, documents):
         with transaction.atomic(), connection.cursor() as cursor:
-            self._ensure(cursor)
             written = self._write(cursor, documents)
             _bump(cursor)
             return written
@@ -224,14 +227,12 @@ class EmbeddedBackend(SearchBackend):
         if not keys:
             return
         with transaction.atomic(), connection.cursor() as cursor:
-            self._ensure(cursor)
             marks = ",".join("%s" for _ in keys)
             cursor.execute(f"SELECT id FROM {DOCS} WHERE key IN ({marks})", keys)
             self._delete_ids(cursor, [row[0] for row in cursor.fetchall()])
 
     def delete_prefix(self, prefix):
         with transaction.atomic(), connection.cursor() as cursor:
-            self._ensure(cursor)
             cursor.execute(f"SELECT id FROM {DOCS} WHERE key >= %s AND key < %s", [prefix, prefix + "\uffff"])
             self._delete_ids(cursor, [row[0] for row in cursor.fetchall()])
 
@@ -250,29 +251,25 @@ class EmbeddedBackend(SearchBackend):
         with connection.cursor() as cursor:
             for table in (FTS, FACET_TABLE, DOCS):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}_new")
-            create_schema(cursor, "_new")
+            # Indexes come after the swap: bulk inserts into bare tables are faster.
+            create_tables(cursor, "_new")
         with transaction.atomic(), connection.cursor() as cursor:
             written = self._write(cursor, documents, "_new", progress)
         with transaction.atomic(), connection.cursor() as cursor:
             for table in (FTS, FACET_TABLE, DOCS):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
                 cursor.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
-            cursor.execute(f"DROP INDEX IF EXISTS {FACET_TABLE}_fv")
-            cursor.execute(f"DROP INDEX IF EXISTS {FACET_TABLE}_doc")
-            cursor.execute(f"CREATE INDEX {FACET_TABLE}_fv ON {FACET_TABLE} (facet, value, doc_id)")
-            cursor.execute(f"CREATE INDEX {FACET_TABLE}_doc ON {FACET_TABLE} (doc_id)")
+            create_facet_indexes(cursor)
             _bump(cursor)
         return written
 
     def count(self):
         with connection.cursor() as cursor:
-            self._ensure(cursor)
             cursor.execute(f"SELECT count(*) FROM {DOCS}")
             return cursor.fetchone()[0]
 
     def search(self, query: Query) -> Results:
         with connection.cursor() as cursor:
-            self._ensure(cursor)
             cursor.execute(f"SELECT generation FROM {META}")
             self.facet_cache.load(cursor, cursor.fetchone()[0])
         match = match_expression(
@@ -322,7 +319,6 @@ class EmbeddedBackend(SearchBackend):
             return []
         match = f"({term}){_audience_filter(audience)}"
         with connection.cursor() as cursor:
-            self._ensure(cursor)
             cursor.execute(
                 f"SELECT d.title, d.url, d.kind FROM {FTS} JOIN {DOCS} d ON d.id = {FTS}.rowid "
                 f"WHERE {FTS} MATCH %s AND d.kind != 'segment' ORDER BY rank LIMIT %s",
@@ -332,7 +328,6 @@ class EmbeddedBackend(SearchBackend):
 
     def related(self, key, audience, limit=5):
         with connection.cursor() as cursor:
-            self._ensure(cursor)
             cursor.execute(
                 f"SELECT f2.doc_id, count(*) AS shared FROM {DOCS} d "
                 f"JOIN {FACET_TABLE} f1 ON f1.doc_id = d.id AND f1.facet IN ('theme', 'tag', 'narrator') "
