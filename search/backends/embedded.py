@@ -7,6 +7,7 @@ access is part of every MATCH, and counts, facets and suggestions obey it too.
 """
 
 import json
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -88,9 +89,12 @@ def create_tables(cursor, suffix: str = "") -> None:
     )
 
 
-def create_facet_indexes(cursor) -> None:
-    cursor.execute(f"CREATE INDEX IF NOT EXISTS {FACET_TABLE}_fv ON {FACET_TABLE} (facet, value, doc_id)")
-    cursor.execute(f"CREATE INDEX IF NOT EXISTS {FACET_TABLE}_doc ON {FACET_TABLE} (doc_id)")
+def create_facet_indexes(cursor, suffix: str = "", name: str = FACET_TABLE) -> None:
+    """Index names are global in SQLite and keep their name when a table is renamed,
+    so each rebuild names its indexes afresh (``name``)."""
+    table = f"{FACET_TABLE}{suffix}"
+    cursor.execute(f"CREATE INDEX IF NOT EXISTS {name}_fv ON {table} (facet, value, doc_id)")
+    cursor.execute(f"CREATE INDEX IF NOT EXISTS {name}_doc ON {table} (doc_id)")
 
 
 def create_schema(cursor) -> None:
@@ -251,15 +255,14 @@ class EmbeddedBackend(SearchBackend):
         with connection.cursor() as cursor:
             for table in (FTS, FACET_TABLE, DOCS):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}_new")
-            # Indexes come after the swap: bulk inserts into bare tables are faster.
             create_tables(cursor, "_new")
+            create_facet_indexes(cursor, "_new", name=f"{FACET_TABLE}_{time.time_ns()}")
         with transaction.atomic(), connection.cursor() as cursor:
             written = self._write(cursor, documents, "_new", progress)
         with transaction.atomic(), connection.cursor() as cursor:
             for table in (FTS, FACET_TABLE, DOCS):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
                 cursor.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
-            create_facet_indexes(cursor)
             _bump(cursor)
         return written
 
