@@ -8,6 +8,10 @@ class HeritageConfig(AppConfig):
     verbose_name = _("味道记忆档案")
 
     def ready(self):
-        from . import signal_handlers
+        from django.db.models.signals import post_migrate
+
+        from . import roles, signal_handlers
 
         signal_handlers.register()
+        # Runs after every app's migrations, so each app's permissions exist by the last call.
+        post_migrate.connect(roles.ensure_roles, dispatch_uid="heritage_roles")

@@ -3,7 +3,6 @@
 from datetime import timedelta
 from itertools import count
 
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
@@ -20,6 +19,7 @@ from heritage.models import (
     RecipePage,
     User,
 )
+from heritage.roles import Role, grant
 from media.models import Transcript, TranscriptSegment
 
 _serial = count(1)
@@ -87,7 +87,5 @@ def villager() -> User:
 
 def facilitator() -> User:
     user = User.objects.create_user(f"facilitator{next(_serial)}", password="pw-facilitator")
-    group, _ = Group.objects.get_or_create(name="Test facilitators")
-    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
-    user.groups.add(group)
+    grant(user, Role.FACILITATOR)
     return user
