@@ -1,0 +1,90 @@
+"""What an export is made from: one approved kit revision, flattened to plain data.
+
+The renderers in this package (label PDF, listing copy, images, story texts, credits,
+manifest) read only this, never the database, so they are easy to test and a kit
+exports the same way from any revision.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class LabelField:
+    """A prepackaged-food label item (GB 7718); ``since`` names the standard that asks for it."""
+
+    key: str
+    label: str
+    english: str
+    since: str = "GB 7718-2011"
+    mandatory: bool = True
+
+
+# GB 7718 §4.1, and the items GB 7718-2025 adds from 2027-03-16 (DOMAIN.md, "Food labels").
+LABEL_FIELDS: tuple[LabelField, ...] = (
+    LabelField("food_name", "食品名称", "Food name"),
+    LabelField("ingredients", "配料表", "Ingredients"),
+    LabelField("net_content", "净含量和规格", "Net content"),
+    LabelField("producer_name", "生产者名称", "Producer"),
+    LabelField("producer_address", "生产者地址", "Producer address"),
+    LabelField("producer_contact", "联系方式", "Contact"),
+    LabelField("production_date", "生产日期", "Production date"),
+    LabelField("shelf_life", "保质期", "Shelf life"),
+    LabelField("expiry_date", "到期日", "Expiry date", since="GB 7718-2025"),
+    LabelField("storage", "贮存条件", "Storage conditions"),
+    LabelField("licence_number", "食品生产许可证编号", "Food production licence (SC + 14 digits)"),
+    LabelField("standard_code", "产品标准代号", "Product standard code"),
+    LabelField("allergens", "致敏物质提示", "Allergens", since="GB 7718-2025"),
+)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """An elder quoted in the kit, and the recordings the quotes come from."""
+
+    name: str
+    village: str
+    recordings: tuple[str, ...] = ()  # "title (2026-05-03)"
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    narrator_names: tuple[str, ...]
+    source: dict  # the exact pointer, e.g. {"kind": "transcript", "recording": …, "start": 12.0, "end": 19.5}
+    consent: list[dict]  # the consent records relied on, one per narrator
+    note: str = ""  # the snippet's role in the story, e.g. "开头"
+
+
+@dataclass(frozen=True)
+class Photo:
+    path: Path  # the original image file
+    title: str
+    focal_box: tuple[int, int, int, int] | None = None  # left, top, right, bottom in pixels
+    role: str = "detail"  # "main" photos become main images; every photo becomes a detail image
+
+
+@dataclass(frozen=True)
+class KitContent:
+    slug: str
+    product_name: str  # e.g. 阳朗辣子鸡
+    tagline: str
+    short_story: str  # ≤ 100 characters
+    long_story: str
+    selling_points: tuple[str, ...]
+    snippets: tuple[Snippet, ...]
+    photos: tuple[Photo, ...]
+    palette: tuple[str, ...]  # "#RRGGBB", darkest first
+    label: dict[str, str]  # LABEL_FIELDS key → text; missing or blank keys are listed, never invented
+    story_url: str  # the public story page the QR code opens
+    credits: tuple[Credit, ...]
+    revision_id: int
+    approved_at: str  # ISO 8601
+    approved_by: str
+    workshop: str = ""
+    keywords: tuple[str, ...] = ()  # search words sellers may add to titles
+    exported_on: date = field(default_factory=date.today)
+
+    def missing_label_fields(self) -> list[LabelField]:
+        return [f for f in LABEL_FIELDS if f.mandatory and not (self.label.get(f.key) or "").strip()]
