@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from heritage import urls as heritage_urls
 from search import urls as search_urls
+from stories import urls as stories_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("archive-audio/", include(heritage_urls)),
     path("search/", include(search_urls)),
+    path("kits/", include(stories_urls)),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,8 @@ view, search and exports. The rules (DOMAIN.md, "Heritage ethics"):
 
 * Facilitators (anyone who may use the Wagtail admin) may see every item whose
   narrators all keep at least *archive* consent, whatever its access level.
-* Signed-in villagers may see *public* and *community* items; anonymous visitors
+* Community members (and recorders and workshop participants) may see *public* and
+  *community* items; anonymous visitors
   only *public* ones. For both, every narrator of the item must keep *public
   display* consent: an archive-only or withdrawn narrator makes the item private.
 * Commercial brand use needs everything viewing needs, plus *commercial* consent
@@ -20,6 +21,7 @@ from enum import StrEnum
 from django.db.models import QuerySet
 
 from .models.people import AccessLevel, Consent, ConsentScope, Narrator
+from .roles import Role, has_role
 
 
 class Purpose(StrEnum):
@@ -39,10 +41,15 @@ def is_facilitator(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_perm("wagtailadmin.access_admin"))
 
 
+# Villagers who record or build kits are community members too; a seller is not, and
+# sees only what the public sees.
+COMMUNITY_ROLES = (Role.COMMUNITY, Role.RECORDER, Role.PARTICIPANT)
+
+
 def audience_of(user) -> Audience:
     if is_facilitator(user):
         return Audience.FACILITATOR
-    if user is not None and user.is_authenticated and user.is_active:
+    if any(has_role(user, role) for role in COMMUNITY_ROLES):
         return Audience.COMMUNITY
     return Audience.PUBLIC
 
@@ -105,3 +112,30 @@ def may_audience(item, purpose: Purpose, audience: Audience) -> bool:
 def audiences(item, purpose: Purpose = Purpose.VIEW) -> list[str]:
     """Every audience that may use ``item`` for ``purpose`` (what the search index stores)."""
     return [audience.value for audience in Audience if may_audience(item, purpose, audience)]
+
+
+def missing_consent(narrator_ids, purpose: Purpose, audience: Audience = Audience.PUBLIC) -> list[tuple[int, str]]:
+    """(narrator id, scope) pairs the rule needs and the narrators do not hold now.
+
+    Brand kits ask with ``Purpose.COMMERCIAL`` for the public (a label is seen by anyone
+    who buys the jar): every quoted narrator must hold public display and commercial consent.
+    """
+    _levels, scopes = _rule(Purpose(purpose), Audience(audience))
+    narrator_ids = set(narrator_ids)
+    held = set(
+        Consent.objects.active()
+        .filter(narrator_id__in=narrator_ids, scope__in=scopes)
+        .values_list("narrator_id", "scope")
+    )
+    return [(n, s) for n in sorted(narrator_ids) for s in scopes if (n, s) not in held]
+
+
+def consent_records(narrator_ids, purpose: Purpose, audience: Audience = Audience.PUBLIC) -> list[Consent]:
+    """The active consent records the rule relies on for these narrators (for an export's manifest)."""
+    _levels, scopes = _rule(Purpose(purpose), Audience(audience))
+    return list(
+        Consent.objects.active()
+        .filter(narrator_id__in=set(narrator_ids), scope__in=scopes)
+        .select_related("narrator")
+        .order_by("narrator_id", "scope", "-given_at")
+    )

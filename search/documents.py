@@ -55,7 +55,7 @@ class Results:
         return {
             "total": self.total,
             "results": [
-                {"kind": h.kind, "title": h.title, "url": h.url, "excerpt": h.excerpt, "start": h.start}
+                {"kind": h.kind, "title": h.title, "url": h.url, "excerpt": h.excerpt, "start": h.start, "key": h.key}
                 for h in self.hits
             ],
             "facets": {name: [{"value": v, "count": c} for v, c in values] for name, values in self.facets.items()},

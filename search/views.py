@@ -15,7 +15,14 @@ FACET_LABELS = {
     "tag": _("标签"),
     "decade": _("年代"),
 }
-KIND_LABELS = {"oral_history": _("口述"), "segment": _("口述片段"), "recipe": _("菜谱"), "memory": _("家族记忆")}
+KIND_LABELS = {
+    "oral_history": _("口述"),
+    "segment": _("口述片段"),
+    "recipe": _("菜谱"),
+    "memory": _("家族记忆"),
+    "snippet": _("故事片段"),
+    "kit": _("品牌包"),
+}
 
 
 def _facet_groups(results) -> list[dict]:

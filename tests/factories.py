@@ -82,7 +82,9 @@ def transcript(recording, texts, reviewed=False, seconds=3.0) -> Transcript:
 
 
 def villager() -> User:
-    return User.objects.create_user(f"villager{next(_serial)}", password="pw-villager")
+    user = User.objects.create_user(f"villager{next(_serial)}", password="pw-villager")
+    grant(user, Role.COMMUNITY)
+    return user
 
 
 def facilitator() -> User:

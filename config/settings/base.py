@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "heritage",
     "media",
     "search",
+    "stories",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "heritage.context_processors.roles",
             ],
         },
     },
@@ -175,7 +177,7 @@ SEARCH_OPTIONS = {"elasticsearch": {"url": ELASTICSEARCH_URL, "index": os.enviro
 # search/ knows no app of ours: who is asking, and what there is to find, are named here.
 SEARCH_AUDIENCE = "heritage.consent.audience_of"
 SEARCH_AUDIENCES = ["public", "community", "facilitator"]
-SEARCH_DOCUMENT_SOURCES = ["heritage.search_documents.all_documents"]
+SEARCH_DOCUMENT_SOURCES = ["heritage.search_documents.all_documents", "stories.search_documents.all_documents"]
 
 TASKS = {
     "default": {

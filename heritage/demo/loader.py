@@ -30,6 +30,7 @@ from ..models import (
     Theme,
     User,
 )
+from ..roles import Role, grant
 from . import content
 
 AUDIO_DIR = Path(__file__).resolve().parent / "audio"
@@ -47,20 +48,25 @@ def demo_password(name: str) -> str:
     return path.read_text().strip()
 
 
+DEMO_ACCOUNTS = {
+    # username: (display name, superuser, roles)
+    "admin": ("协作者（演示）", True, ()),
+    "villager": ("村民（演示）", False, (Role.COMMUNITY, Role.PARTICIPANT)),
+    "seller": ("电商卖家（演示）", False, (Role.SELLER,)),
+}
+
+
 def ensure_accounts() -> dict[str, str]:
     logins = {}
-    admin, created = User.objects.get_or_create(
-        username="admin", defaults={"is_staff": True, "is_superuser": True, "display_name": "协作者（演示）"}
-    )
-    if created:
-        admin.set_password(demo_password("admin"))
-        admin.save()
-    logins["admin"] = demo_password("admin")
-    villager, created = User.objects.get_or_create(username="villager", defaults={"display_name": "村民（演示）"})
-    if created:
-        villager.set_password(demo_password("villager"))
-        villager.save()
-    logins["villager"] = demo_password("villager")
+    for username, (display_name, superuser, roles) in DEMO_ACCOUNTS.items():
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"is_staff": superuser, "is_superuser": superuser, "display_name": display_name}
+        )
+        if created:
+            user.set_password(demo_password(username))
+            user.save()
+        grant(user, *roles)
+        logins[username] = demo_password(username)
     return logins
 
 

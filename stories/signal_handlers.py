@@ -1,0 +1,57 @@
+"""Consent withdrawn → kits off the shelf; kits and snippets → the search index."""
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import published, unpublished
+
+from heritage.models import Consent
+
+logger = logging.getLogger(__name__)
+
+
+def on_consent_change(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from .withdrawal import withdraw_kits_of
+
+    narrator_id = instance.narrator_id
+    transaction.on_commit(lambda: withdraw_kits_of(narrator_id))
+
+
+def on_kit_change(sender, instance, **kwargs):
+    from .models import BrandKit
+
+    if isinstance(instance, BrandKit):
+        queue_sync([f"kit:{instance.pk}/"])
+
+
+def on_snippet_change(sender, instance, raw=False, **kwargs):
+    if not raw:
+        queue_sync([f"snippet:{instance.pk}/"])
+
+
+def queue_sync(keys) -> None:
+    def enqueue():
+        from .tasks import sync_story_documents
+
+        try:
+            sync_story_documents.enqueue(sorted(keys))
+        except Exception:
+            logger.exception("search sync for %s failed", keys)
+
+    transaction.on_commit(enqueue)
+
+
+def register() -> None:
+    from .models import BrandKit, StorySnippet
+
+    post_save.connect(on_consent_change, sender=Consent, dispatch_uid="stories_consent_saved")
+    post_delete.connect(on_consent_change, sender=Consent, dispatch_uid="stories_consent_deleted")
+    for signal in (published, unpublished):
+        signal.connect(on_kit_change, sender=BrandKit, dispatch_uid=f"stories_kit_{signal is published}")
+    post_save.connect(on_kit_change, sender=BrandKit, dispatch_uid="stories_kit_saved")
+    post_delete.connect(on_kit_change, sender=BrandKit, dispatch_uid="stories_kit_deleted")
+    post_save.connect(on_snippet_change, sender=StorySnippet, dispatch_uid="stories_snippet_saved")
+    post_delete.connect(on_snippet_change, sender=StorySnippet, dispatch_uid="stories_snippet_deleted")

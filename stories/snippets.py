@@ -1,0 +1,116 @@
+"""Making story snippets from the archive: transcript segments, recipe steps, memory paragraphs.
+
+Whoever makes a snippet must be allowed to see its source; the snippet takes its
+narrators from the source, so consent follows the words wherever they go.
+"""
+
+import re
+
+from django.db import transaction
+from django.utils.html import strip_tags
+
+from heritage.consent import Purpose, may
+from heritage.models import FamilyMemoryPage, OralHistoryPage, RecipePage
+
+from .exceptions import SnippetSourceError
+from .models import SnippetSource, StorySnippet
+
+MAX_SEGMENTS = 40
+
+
+def _not_found() -> SnippetSourceError:
+    return SnippetSourceError("找不到这段内容，或者你没有查看它的权限。", "no such source, or you may not see it")
+
+
+def _visible_page(page_id, model, user):
+    page = model.objects.live().filter(pk=page_id).first()
+    if page is None or not may(page, Purpose.VIEW, user):
+        raise _not_found()
+    return page
+
+
+def _narrow(text: str, quote: str) -> str:
+    """A person may select part of the source: it must be words the source really holds."""
+    quote = (quote or "").strip()
+    if not quote:
+        return text
+    if re.sub(r"\s+", "", quote) not in re.sub(r"\s+", "", text):
+        raise SnippetSourceError("选中的文字和原文对不上，请重新选择。", "the selected words are not in the source")
+    return quote
+
+
+@transaction.atomic
+def _create(page, user, workshop, **fields) -> StorySnippet:
+    snippet = StorySnippet.objects.create(page=page, created_by=user, workshop=workshop, **fields)
+    snippet.narrators.set([link.narrator_id for link in page.narrator_links.all()])
+    return snippet
+
+
+def from_segments(page_id, first_id, last_id, user, *, quote="", workshop=None) -> StorySnippet:
+    page = _visible_page(page_id, OralHistoryPage, user)
+    ends = {s.pk: s for s in page.segments.filter(pk__in=[first_id, last_id])}
+    if len(ends) != len({first_id, last_id}):
+        raise _not_found()
+    first, last = ends[int(first_id)], ends[int(last_id)]
+    if last.position < first.position:
+        first, last = last, first
+    segments = list(page.segments.filter(position__gte=first.position, position__lte=last.position))
+    if len(segments) > MAX_SEGMENTS:
+        raise SnippetSourceError(
+            f"一个片段最多 {MAX_SEGMENTS} 句，请选短一些。", f"a snippet holds at most {MAX_SEGMENTS} sentences"
+        )
+    text = "".join(s.text for s in segments)
+    return _create(
+        page,
+        user,
+        workshop,
+        text=_narrow(text, quote),
+        source=SnippetSource.SEGMENTS,
+        recording_id=page.recording_id,
+        first_segment=first,
+        last_segment=last,
+        start=first.start,
+        end=last.end,
+    )
+
+
+def recipe_steps(page) -> list[str]:
+    return [block.value["text"] for block in page.steps]
+
+
+def memory_paragraphs(page) -> list[str]:
+    paragraphs = re.split(r"</p>|<br\s*/?>|\n", page.body or "")
+    return [text for text in (strip_tags(p).strip() for p in paragraphs) if text]
+
+
+def from_recipe_step(page_id, position, user, *, quote="", workshop=None) -> StorySnippet:
+    page = _visible_page(page_id, RecipePage, user)
+    return _from_list(page, recipe_steps(page), position, SnippetSource.RECIPE_STEP, user, quote, workshop)
+
+
+def from_memory_paragraph(page_id, position, user, *, quote="", workshop=None) -> StorySnippet:
+    page = _visible_page(page_id, FamilyMemoryPage, user)
+    return _from_list(page, memory_paragraphs(page), position, SnippetSource.MEMORY_PARAGRAPH, user, quote, workshop)
+
+
+def _from_list(page, texts, position, source, user, quote, workshop) -> StorySnippet:
+    try:
+        position = int(position)
+        text = texts[position - 1] if position >= 1 else None
+    except (TypeError, ValueError, IndexError):
+        text = None
+    if not text:
+        raise _not_found()
+    return _create(page, user, workshop, text=_narrow(text, quote), source=source, position=position)
+
+
+def from_search_key(key: str, user, *, workshop=None) -> StorySnippet:
+    """A search hit on a transcript segment ("page:12/seg:345") becomes a one-sentence snippet."""
+    match = re.fullmatch(r"page:(\d+)/seg:(\d+)", key or "")
+    if not match:
+        raise SnippetSourceError(
+            "只有录音里的句子可以直接加入片段；菜谱和回忆请在原页面里选择。",
+            "only transcript sentences can be added from search; pick recipe steps and memories on their page",
+        )
+    page_id, segment_id = match.groups()
+    return from_segments(int(page_id), int(segment_id), int(segment_id), user, workshop=workshop)

@@ -1,0 +1,268 @@
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from heritage.consent import Purpose, permitted
+from heritage.models import HeritageImage, OralHistoryPage
+from heritage.roles import Role, has_role
+from media.exceptions import BilingualError
+
+from . import board, snippets
+from .access import BOARD_ROLES, SHELF_ROLES, may_download, roles_required
+from .consent import consent_problems
+from .exporting import approved_revision, export_kit
+from .forms import NewKitForm
+from .models import BrandKit, StorySnippet, Workshop
+from .palette import extract_palette
+from .shelf import kits_on_shelf, on_shelf
+
+
+def _json(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _error(error: BilingualError, status=400):
+    return _json({"error": error.zh, "error_en": error.en, "code": error.code}, status)
+
+
+def _body(request) -> dict:
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        data = None
+    return data if isinstance(data, dict) else {}
+
+
+def _editable_kit(request, slug) -> BrandKit:
+    kit = get_object_or_404(BrandKit, slug=slug)
+    if not board.may_edit(kit, request.user):
+        raise PermissionDenied
+    return kit
+
+
+def _workshops_of(user):
+    if has_role(user, Role.FACILITATOR):
+        return Workshop.objects.all()
+    return Workshop.objects.filter(participants=user)
+
+
+@roles_required(*BOARD_ROLES)
+def kit_list(request):
+    workshops = _workshops_of(request.user)
+    form = NewKitForm(request.POST or None, workshops=workshops)
+    if request.method == "POST" and form.is_valid():
+        kit = BrandKit.objects.create(
+            title=form.cleaned_data["title"],
+            product_name=form.cleaned_data["product_name"],
+            workshop=form.cleaned_data["workshop"],
+            slug=form.unique_slug(),
+            live=False,
+        )
+        kit.save_revision(user=request.user)
+        return redirect("stories:board", kit.slug)
+    kits = [k for k in BrandKit.objects.select_related("workshop") if board.may_edit(k, request.user)]
+    return render(request, "stories/kit_list.html", {"kits": kits, "form": form})
+
+
+def _snippet_row(snippet: StorySnippet, votes: dict, problems: set) -> dict:
+    return {
+        "id": snippet.pk,
+        "text": snippet.text,
+        "where": f"{snippet.page.title} · {snippet.where}",
+        "url": (snippet.page.url or "") + (f"?t={int(snippet.start)}" if snippet.start is not None else ""),
+        "narrators": [n.credited_as for n in snippet.narrators.all()],
+        # Media fragment: the browser plays just the quoted clip, through the consent-checked view.
+        "audio": f"{reverse('heritage:oral_history_audio', args=[snippet.page_id, 'original'])}"
+        f"#t={snippet.start:.2f},{snippet.end:.2f}"
+        if snippet.recording_id and snippet.start is not None
+        else None,
+        "start": snippet.start,
+        "end": snippet.end,
+        "votes": votes.get(snippet.pk, 0),
+        "consent_missing": snippet.pk in problems,
+    }
+
+
+def board_state(kit: BrandKit, user) -> dict:
+    draft = board.draft_of(kit)
+    chosen = [link.snippet_id for link in draft.kit_snippets.all()]
+    candidates = StorySnippet.objects.filter(pk__in=chosen)
+    if kit.workshop_id:
+        candidates = candidates | StorySnippet.objects.filter(workshop_id=kit.workshop_id)
+    candidates = candidates | StorySnippet.objects.filter(created_by=user)
+    candidates = candidates.distinct().select_related("page").prefetch_related("narrators")
+    votes = dict(kit.votes.values_list("snippet").annotate(n=Count("pk")).values_list("snippet", "n"))
+    problems = {p.snippet_id for p in consent_problems(draft)}
+    my_votes = list(kit.votes.filter(voter=user).values_list("snippet_id", flat=True))
+    return {
+        "kit": {
+            "slug": kit.slug,
+            "title": kit.title,
+            "product_name": kit.product_name,
+            **{name: getattr(draft, name) for name in board.TEXT_FIELDS},
+            "snippets": chosen,
+            "photos": [{"image": link.image_id, "role": link.role} for link in draft.kit_photos.all()],
+            "revision": kit.latest_revision_id,
+            "live": kit.live,
+            "approval_requested": bool(kit.approval_requested_at),
+            "withdrawn_reason": kit.withdrawn_reason,
+        },
+        "candidates": [_snippet_row(s, votes, problems) for s in candidates],
+        "my_votes": my_votes,
+        "comments": [
+            {"author": str(c.author or ""), "text": c.text, "snippet": c.snippet_id, "at": c.created_at.isoformat()}
+            for c in kit.comments.select_related("author")
+        ],
+        "images": [
+            {"id": image.pk, "title": image.title, "thumb": image.get_rendition("fill-160x160").url}
+            for image in HeritageImage.objects.order_by("-created_at")[:60]
+        ],
+    }
+
+
+@roles_required(*BOARD_ROLES)
+def board_page(request, slug):
+    kit = _editable_kit(request, slug)
+    return render(
+        request,
+        "stories/board.html",
+        {
+            "kit": kit,
+            "state": board_state(kit, request.user),
+            "may_download": kit.live and may_download(kit, request.user),
+        },
+    )
+
+
+@roles_required(*BOARD_ROLES)
+@require_POST
+def board_save(request, slug):
+    kit = _editable_kit(request, slug)
+    data = _body(request)
+    base = data.get("revision")
+    try:
+        board.save_draft(kit.pk, data, request.user, int(base) if base else None)
+    except BilingualError as error:
+        return _error(error, status=409 if error.code == "conflict" else 400)
+    except ValidationError as error:
+        return _json({"error": "；".join(m for ms in error.message_dict.values() for m in ms)}, 400)
+    kit.refresh_from_db()
+    return _json({"state": board_state(kit, request.user)})
+
+
+@roles_required(*BOARD_ROLES)
+@require_POST
+def board_comment(request, slug):
+    kit = _editable_kit(request, slug)
+    data = _body(request)
+    try:
+        board.comment(kit, request.user, data.get("text", ""), data.get("snippet"))
+    except ValidationError as error:
+        return _json({"error": error.messages[0]}, 400)
+    return _json({"state": board_state(kit, request.user)})
+
+
+@roles_required(*BOARD_ROLES)
+@require_POST
+def board_vote(request, slug):
+    kit = _editable_kit(request, slug)
+    snippet = get_object_or_404(StorySnippet, pk=_body(request).get("snippet"))
+    board.toggle_vote(kit, request.user, snippet.pk)
+    return _json({"state": board_state(kit, request.user)})
+
+
+@roles_required(*BOARD_ROLES)
+@require_POST
+def board_submit(request, slug):
+    kit = _editable_kit(request, slug)
+    board.request_approval(kit, request.user)
+    kit.refresh_from_db()
+    return _json({"state": board_state(kit, request.user)})
+
+
+@roles_required(*BOARD_ROLES)
+@require_POST
+def board_palette(request, slug):
+    _editable_kit(request, slug)
+    ids = [int(i) for i in _body(request).get("images", []) if str(i).isdigit()]
+    images = HeritageImage.objects.filter(pk__in=ids)
+    return _json({"palette": extract_palette([image.file.path for image in images])})
+
+
+@roles_required(*BOARD_ROLES)
+@require_POST
+def snippet_create(request):
+    data = _body(request)
+    workshop = Workshop.objects.filter(pk=data.get("workshop")).first() if data.get("workshop") else None
+    source = data.get("source")
+    options = {"quote": data.get("quote", ""), "workshop": workshop}
+    try:
+        if source == "segments":
+            first, last = data.get("first"), data.get("last")
+            snippet = snippets.from_segments(data.get("page"), first, last, request.user, **options)
+        elif source == "recipe_step":
+            snippet = snippets.from_recipe_step(data.get("page"), data.get("position"), request.user, **options)
+        elif source == "memory_paragraph":
+            snippet = snippets.from_memory_paragraph(data.get("page"), data.get("position"), request.user, **options)
+        elif source == "search":
+            snippet = snippets.from_search_key(data.get("key", ""), request.user, workshop=workshop)
+        else:
+            return _json({"error": "不认识的来源。", "error_en": "unknown source"}, 400)
+    except BilingualError as error:
+        return _error(error, status=404 if "找不到" in error.zh else 400)
+    except (TypeError, ValueError):
+        return _json({"error": "请求的格式不对。", "error_en": "malformed request"}, 400)
+    return _json({"snippet": _snippet_row(snippet, {}, set())}, status=201)
+
+
+@roles_required(*SHELF_ROLES)
+def shelf(request):
+    return render(request, "stories/shelf.html", {"kits": kits_on_shelf()})
+
+
+@roles_required(*SHELF_ROLES, *BOARD_ROLES)
+def kit_download(request, slug):
+    kit = get_object_or_404(BrandKit, slug=slug)
+    if not may_download(kit, request.user):
+        raise PermissionDenied
+    try:
+        path = export_kit(kit)
+    except BilingualError as error:
+        if request.headers.get("accept", "").startswith("application/json"):
+            return _error(error, status=409)
+        messages.error(request, error.message)
+        if board.may_edit(kit, request.user):
+            return redirect("stories:board", slug)
+        return redirect("stories:shelf")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="application/zip")
+
+
+def kit_story(request, slug):
+    """The public story page the QR code on the jar opens."""
+    kit = get_object_or_404(BrandKit, slug=slug)
+    if not on_shelf(kit):
+        raise Http404
+    revision = approved_revision(kit)
+    live = revision.as_object()
+    quotes = []
+    for link in live.kit_snippets.all():
+        snippet = link.snippet
+        source = snippet.page.specific
+        visible = permitted(type(source).objects.filter(pk=source.pk), Purpose.VIEW, None).exists()
+        quotes.append(
+            {
+                "text": snippet.text,
+                "narrators": [n.credited_as for n in snippet.narrators.all()],
+                "url": (source.url + (f"?t={int(snippet.start)}" if snippet.start is not None else ""))
+                if visible
+                else "",
+                "where": snippet.where if isinstance(source, OralHistoryPage) else source.title,
+            }
+        )
+    return render(request, "stories/kit_story.html", {"kit": live, "quotes": quotes})

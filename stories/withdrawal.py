@@ -1,0 +1,66 @@
+"""When consent is withdrawn, kits quoting that person leave the shelf at once.
+
+Withdrawal acts forward: the kit is unpublished (its approved revision stays in the
+history), its cached zips are deleted, the reason is kept on the kit and in its log,
+and the facilitators who ran the workshop and approved the kit are told.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from wagtail.log_actions import log
+
+from .consent import consent_problems
+from .exporting import export_dir
+from .models import BrandKit
+
+logger = logging.getLogger(__name__)
+
+WITHDRAWN_ACTION = "stories.kit_withdrawn"
+
+
+def kits_quoting(narrator_id: int):
+    return BrandKit.objects.filter(live=True, kit_snippets__snippet__narrators=narrator_id).distinct()
+
+
+def withdraw_kits_of(narrator_id: int) -> list[BrandKit]:
+    withdrawn = []
+    for kit in kits_quoting(narrator_id):
+        problems = consent_problems(kit)
+        if problems:
+            withdraw(kit, "；".join(p.zh for p in problems))
+            withdrawn.append(kit)
+    return withdrawn
+
+
+def withdraw(kit: BrandKit, reason: str) -> None:
+    kit.unpublish(user=None, log_action=True)
+    BrandKit.objects.filter(pk=kit.pk).update(withdrawn_reason=reason)
+    for stale in export_dir().glob(f"{kit.slug}-r*.zip"):
+        stale.unlink(missing_ok=True)
+    log(instance=kit, action=WITHDRAWN_ACTION, data={"reason": reason})
+    _tell_facilitators(kit, reason)
+
+
+def facilitators_of(kit: BrandKit) -> list:
+    people = [kit.workshop.facilitator if kit.workshop_id else None, kit.approved_by]
+    return list({p.pk: p for p in people if p is not None}.values())
+
+
+def _tell_facilitators(kit: BrandKit, reason: str) -> None:
+    addresses = [p.email for p in facilitators_of(kit) if p.email]
+    if not addresses:
+        return
+    try:
+        send_mail(
+            f"品牌包《{kit}》已下架 / kit withdrawn",
+            f"因为讲述人撤回了同意，品牌包《{kit}》已从下载架撤下：{reason}\n\n"
+            f"The kit “{kit}” was withdrawn from the download shelf because consent was withdrawn.\n"
+            f"{settings.WAGTAILADMIN_BASE_URL}/admin/",
+            None,
+            addresses,
+        )
+    except OSError:
+        # The kit is already off the shelf; a mail outage must not undo that.
+        logger.exception("could not mail facilitators about withdrawn kit %s", kit.pk)
