@@ -51,11 +51,13 @@ class Results:
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]]
 
-    def as_dict(self) -> dict:
+    def as_dict(self, keys: bool = False) -> dict:
+        """The shape the command line prints; ``keys`` adds each hit's document key (for the kit board)."""
         return {
             "total": self.total,
             "results": [
-                {"kind": h.kind, "title": h.title, "url": h.url, "excerpt": h.excerpt, "start": h.start, "key": h.key}
+                {"kind": h.kind, "title": h.title, "url": h.url, "excerpt": h.excerpt, "start": h.start}
+                | ({"key": h.key} if keys else {})
                 for h in self.hits
             ],
             "facets": {name: [{"value": v, "count": c} for v, c in values] for name, values in self.facets.items()},

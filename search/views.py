@@ -77,7 +77,7 @@ def search_api(request):
         )
     except SearchUnavailable as error:
         return JsonResponse({"error": str(error)}, status=503, json_dumps_params={"ensure_ascii": False})
-    return JsonResponse(results.as_dict(), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(results.as_dict(keys=True), json_dumps_params={"ensure_ascii": False})
 
 
 def suggest_api(request):

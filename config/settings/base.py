@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "heritage.context_processors.roles",
+                "heritage.context_processors.page_tools",
             ],
         },
     },
@@ -177,6 +178,8 @@ SEARCH_OPTIONS = {"elasticsearch": {"url": ELASTICSEARCH_URL, "index": os.enviro
 # search/ knows no app of ours: who is asking, and what there is to find, are named here.
 SEARCH_AUDIENCE = "heritage.consent.audience_of"
 SEARCH_AUDIENCES = ["public", "community", "facilitator"]
+# Below every archive page: tools of other apps (each template decides whom it shows to).
+ARCHIVE_PAGE_TOOLS = ["stories/includes/snippet_tools.html"]
 SEARCH_DOCUMENT_SOURCES = ["heritage.search_documents.all_documents", "stories.search_documents.all_documents"]
 
 TASKS = {

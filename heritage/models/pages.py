@@ -194,6 +194,7 @@ class OralHistoryPage(HeritageItem):
         """Segments ready to print: a 200-sentence transcript renders in a few milliseconds."""
         return [
             {
+                "id": pk,
                 "start": f"{start:.2f}",
                 "end": f"{end:.2f}",
                 "t": int(start),
@@ -202,8 +203,8 @@ class OralHistoryPage(HeritageItem):
                 "speaker": speaker,
                 "machine": not reviewed,
             }
-            for start, end, text, speaker, reviewed in self.segments.values_list(
-                "start", "end", "text", "speaker", "reviewed"
+            for pk, start, end, text, speaker, reviewed in self.segments.values_list(
+                "pk", "start", "end", "text", "speaker", "reviewed"
             )
         ]
 

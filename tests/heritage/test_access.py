@@ -3,6 +3,7 @@
 import pytest
 
 from heritage.models import FamilyMemoryPage, OralHistoryPage, RecipePage
+from heritage.roles import Role, grant
 from media.ingest import ingest
 
 from .. import factories as f
@@ -121,11 +122,17 @@ def test_filters_narrow_the_listing(archive, client):
 
 
 def test_a_villager_signs_in_on_a_phone_friendly_form_and_sees_community_items(archive, client, django_user_model):
-    django_user_model.objects.create_user("cunmin", password="辣子鸡-2026")
+    grant(django_user_model.objects.create_user("cunmin", password="辣子鸡-2026"), Role.COMMUNITY)
     assert client.get("/accounts/login/").status_code == 200
     response = client.post("/accounts/login/", {"username": "cunmin", "password": "辣子鸡-2026", "next": "/archive/"})
     assert response.status_code == 302 and response["Location"] == "/archive/"
     assert "recipe-community-可见" in client.get(archive["index"].url).content.decode()
+
+
+def test_an_account_without_a_community_role_sees_what_the_public_sees(archive, client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("stranger"))
+    listing = client.get(archive["index"].url).content.decode()
+    assert "recipe-public-可见" in listing and "recipe-community-可见" not in listing
 
 
 def test_public_pages_are_in_simplified_chinese_whatever_the_browser_asks(archive, client):
