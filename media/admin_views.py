@@ -66,6 +66,8 @@ def editor(request, recording_id: int):
             "audio_url": reverse("media_transcript_audio", args=[recording.pk]),
             "formats": list(FORMATS),
             "revisions": transcript.revisions.select_related("user")[:10],
+            # Other apps' tools for the editor (e.g. making story snippets), named in settings.
+            "editor_tools": settings.TRANSCRIPT_EDITOR_TOOLS,
         },
     )
 

@@ -74,6 +74,20 @@ def from_segments(page_id, first_id, last_id, user, *, quote="", workshop=None) 
     )
 
 
+def from_recording_selection(recording_id, start, end, user, *, quote="", workshop=None) -> StorySnippet:
+    """From the transcript editor: the saved sentences between ``start`` and ``end`` seconds."""
+    page = OralHistoryPage.objects.live().filter(recording_id=recording_id).first()
+    if page is None:
+        raise SnippetSourceError(
+            "这段录音还没有发布成口述页面，不能摘片段。", "this recording is not on a published oral-history page yet"
+        )
+    within = page.segments.filter(start__gte=float(start) - 0.05, end__lte=float(end) + 0.05)
+    first, last = within.first(), within.last()
+    if first is None:
+        raise SnippetSourceError("请先保存文字稿，再摘片段。", "save the transcript first, then make the snippet")
+    return from_segments(page.pk, first.pk, last.pk, user, quote=quote, workshop=workshop)
+
+
 def recipe_steps(page) -> list[str]:
     return [block.value["text"] for block in page.steps]
 

@@ -210,6 +210,9 @@ def snippet_create(request):
             snippet = snippets.from_recipe_step(data.get("page"), data.get("position"), request.user, **options)
         elif source == "memory_paragraph":
             snippet = snippets.from_memory_paragraph(data.get("page"), data.get("position"), request.user, **options)
+        elif source == "recording":
+            recording, start, end = data.get("recording"), data.get("start"), data.get("end")
+            snippet = snippets.from_recording_selection(recording, start, end, request.user, **options)
         elif source == "search":
             snippet = snippets.from_search_key(data.get("key", ""), request.user, workshop=workshop)
         else:

@@ -4,7 +4,7 @@ from datetime import timedelta
 from itertools import count
 
 from django.utils import timezone
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from heritage.models import (
     Consent,
@@ -44,6 +44,7 @@ def full_consent(name=None) -> Narrator:
 def site_tree() -> tuple[HomePage, HeritageIndexPage]:
     # Transactional (browser) tests start from an empty database, without Wagtail's root.
     Locale.objects.get_or_create(language_code="zh-hans")
+    Collection.get_first_root_node() or Collection.add_root(name="Root")
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     home = root.add_child(instance=HomePage(title="立碑村味道记忆", slug=f"home{next(_serial)}"))
     Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost"})

@@ -180,6 +180,7 @@ SEARCH_AUDIENCE = "heritage.consent.audience_of"
 SEARCH_AUDIENCES = ["public", "community", "facilitator"]
 # Below every archive page: tools of other apps (each template decides whom it shows to).
 ARCHIVE_PAGE_TOOLS = ["stories/includes/snippet_tools.html"]
+TRANSCRIPT_EDITOR_TOOLS = ["stories/includes/editor_snippet_tool.html"]
 SEARCH_DOCUMENT_SOURCES = ["heritage.search_documents.all_documents", "stories.search_documents.all_documents"]
 
 TASKS = {

@@ -140,3 +140,19 @@ def test_select_words_on_an_oral_history_page_to_make_a_snippet(browser, live_se
     assert snippet.text == "外婆说，辣子鸡全看糍粑辣椒。"[4:14]
     assert snippet.first_segment.text == "外婆说，辣子鸡全看糍粑辣椒。" and snippet.narrators.get().name == "王秀英"
     context.close()
+
+
+def test_make_a_snippet_in_the_transcript_editor(browser, live_server, workshop_kit):
+    _kit, _participant, facilitator = workshop_kit
+    context = _signed_in_phone(browser, live_server, facilitator)
+    page = context.new_page()
+    oral = f.OralHistoryPage.objects.get(title="王秀英讲辣子鸡")
+    page.goto(f"{live_server.url}/admin/transcripts/{oral.recording_id}/")
+    box = page.locator("#te-segments textarea").nth(1)
+    box.focus()
+    box.evaluate("(el) => el.setSelectionRange(4, 7)")
+    page.click("#snippet-make")
+    page.wait_for_function("document.getElementById('snippet-said').textContent.includes('已摘为片段')")
+    snippet = StorySnippet.objects.get()
+    assert snippet.text == "辣子鸡" and snippet.created_by == facilitator
+    context.close()

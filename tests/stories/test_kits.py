@@ -191,3 +191,14 @@ def test_snippets_and_kits_are_found_by_facilitators_only(make_kit, people):
     assert {"snippet", "kit"} <= kinds
     for who in (None, people["participant"], people["seller"]):
         assert not {"snippet", "kit"} & {hit.kind for hit in service.search("糍粑辣椒", who).hits}
+
+
+def test_a_snippet_from_the_transcript_editor_uses_the_saved_sentences(archive, people):
+    recording = archive["wang"].recording
+    second = list(archive["wang"].segments)[1]
+    snippet = snippets.from_recording_selection(
+        recording.pk, second.start, second.end, people["facilitator"], quote="辣子鸡全看"
+    )
+    assert (snippet.text, snippet.first_segment, snippet.page_id) == ("辣子鸡全看", second, archive["wang"].pk)
+    with pytest.raises(SnippetSourceError, match="保存"):
+        snippets.from_recording_selection(recording.pk, 500, 501, people["facilitator"])

@@ -32,6 +32,8 @@
       var li = document.createElement("li");
       li.className = "te-seg" + (s.reviewed ? " reviewed" : "") + (s.low_confidence && !s.reviewed ? " unsure" : "");
       li.dataset.index = i;
+      li.dataset.start = s.start;
+      li.dataset.end = s.end;
       li.innerHTML =
         '<div class="te-time"><button type="button" class="button button-small" data-act="play">▶ ' + t.play + '</button><br>' +
         clock(s.start) + "–" + clock(s.end) + "</div>" +
