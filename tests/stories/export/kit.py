@@ -20,14 +20,19 @@ QUOTES = [
 ]
 
 
-def make_photo(path: Path, size: tuple[int, int], seed: int = 0, quality: int = 92) -> Path:
-    """A photo-like JPEG: soft colour fields with grain, so it compresses like a real one."""
+def make_photo(path: Path, size: tuple[int, int], seed: int = 0, quality: int = 92, mark=None) -> Path:
+    """A photo-like JPEG: soft colour fields with grain, so it compresses like a real one.
+
+    ``mark`` (left, top, right, bottom) paints that box pure red, to find it again after a crop.
+    """
     rng = np.random.default_rng(seed)
     width, height = size
     small = rng.integers(40, 230, size=(6, 8, 3), dtype=np.uint8)
     base = np.asarray(Image.fromarray(small).resize((width, height), Image.Resampling.BICUBIC), dtype=np.int16)
     grain = rng.normal(0, 14, size=(height, width, 1)).astype(np.int16)
     pixels = np.clip(base + grain, 0, 255).astype(np.uint8)
+    if mark:
+        pixels[mark[1] : mark[3], mark[0] : mark[2]] = (255, 0, 0)
     Image.fromarray(pixels).save(path, "JPEG", quality=quality)
     return path
 
