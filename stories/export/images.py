@@ -8,6 +8,8 @@ until the byte limit holds.
 
 import io
 import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from .content import Photo
 from .rules import ImageRule, Rules
 
 QUALITIES = (90, 85, 80, 75, 70, 65, 60, 50, 40, 30, 20)
+ORIENTATION_TAG = 0x0112  # EXIF
 WHITE_MARGIN = 0.06  # the share of the frame left white around a padded photo
 
 
@@ -64,12 +67,19 @@ def encode_jpeg(image: Image.Image, min_bytes: int, max_bytes: int) -> tuple[byt
     return data, quality, [f"under {min_bytes} bytes even at the finest quality: check the photo"]
 
 
-def open_photo(photo: Photo, largest: tuple[int, int]) -> tuple[Image.Image, float]:
-    """The photo upright in RGB, decoded no larger than needed; and its scale from the original."""
+def open_photo(photo: Photo, decode_size: Callable[[tuple[int, int]], tuple[int, int]]) -> tuple[Image.Image, float]:
+    """The photo upright in RGB, and its scale from the original.
+
+    ``decode_size(upright size)`` says how large the decoded photo must stay: JPEGs are
+    decoded at 1/2, 1/4 or 1/8 of their size when that still covers it (much faster).
+    """
     image = Image.open(photo.path)
     original = image.size
+    turned = image.getexif().get(ORIENTATION_TAG) in (5, 6, 7, 8)  # stored on its side
+    upright = original[::-1] if turned else original
     if image.format == "JPEG":
-        image.draft("RGB", largest)  # decodes at 1/2, 1/4 or 1/8 when that still covers `largest`
+        wanted = decode_size(upright)
+        image.draft("RGB", wanted[::-1] if turned else wanted)
     scale = image.size[0] / original[0]
     image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "P"):
@@ -77,6 +87,25 @@ def open_photo(photo: Photo, largest: tuple[int, int]) -> tuple[Image.Image, flo
         image = Image.new("RGB", rgba.size, "white")
         image.paste(rgba, mask=rgba.getchannel("A"))
     return image.convert("RGB"), scale
+
+
+def scale_needed(size: tuple[int, int], rule: ImageRule) -> float:
+    """The smallest scale of a photo of `size` from which `rule`'s image needs no enlarging."""
+    width, height = size
+    if rule.kind == "detail":
+        return rule.width / width
+    if rule.fit == "pad":
+        return (1 - 2 * WHITE_MARGIN) * min(rule.width / width, rule.height / height)
+    box = crop_box(size, rule.width / rule.height, None)
+    return rule.width / (box[2] - box[0])
+
+
+def _covering(rules: list[ImageRule]) -> Callable[[tuple[int, int]], tuple[int, int]]:
+    def size(upright: tuple[int, int]) -> tuple[int, int]:
+        scale = min(1.0, max(scale_needed(upright, rule) for rule in rules))
+        return math.ceil(upright[0] * scale), math.ceil(upright[1] * scale)
+
+    return size
 
 
 def _frames(image: Image.Image, rule: ImageRule, focal) -> list[Image.Image]:
@@ -113,6 +142,29 @@ def _wanted(photos: tuple[Photo, ...] | list[Photo], rules: Rules) -> dict[str, 
     return wanted
 
 
+def _key(index: int, rule: ImageRule) -> tuple:
+    # Platforms asking for the same image share one encoding.
+    return (index, rule.kind, rule.width, rule.height, rule.max_height, rule.fit, rule.min_bytes, rule.max_bytes)
+
+
+def _encode_photo(photo: Photo, index: int, photo_rules: list[ImageRule]) -> dict[tuple, list]:
+    image, scale = open_photo(photo, _covering(photo_rules))
+    focal = tuple(round(v * scale) for v in photo.focal_box) if photo.focal_box else None
+    encoded: dict[tuple, list] = {}
+    for rule in photo_rules:
+        if _key(index, rule) in encoded:
+            continue
+        small = scale_needed(image.size, rule) > 1
+        results = []
+        for frame in _frames(image, rule, focal):
+            data, quality, notes = encode_jpeg(frame, rule.min_bytes, rule.max_bytes)
+            if small:
+                notes.append(f"photo {image.width}×{image.height} enlarged: may look soft")
+            results.append((data, quality, frame.width, frame.height, notes))
+        encoded[_key(index, rule)] = results
+    return encoded
+
+
 def render_platform_images(photos, out_dir: Path, rules: Rules) -> list[RenderedImage]:
     """Write `<out_dir>/<platform>/<kind>-<n>.jpg` for every platform in `rules`."""
     out_dir = Path(out_dir)
@@ -121,32 +173,17 @@ def render_platform_images(photos, out_dir: Path, rules: Rules) -> list[Rendered
     for jobs in wanted.values():
         for index, rule in jobs:
             by_photo.setdefault(index, []).append(rule)
-    encoded: dict[tuple, list[tuple[bytes, int, int, int, list[str]]]] = {}
-    for index, photo_rules in by_photo.items():
-        photo = photos[index]
-        largest = (max(r.width for r in photo_rules), max(r.height or r.width for r in photo_rules))
-        image, scale = open_photo(photo, largest)
-        focal = tuple(round(v * scale) for v in photo.focal_box) if photo.focal_box else None
-        for rule in photo_rules:
-            key = (index, rule.kind, rule.width, rule.height, rule.max_height, rule.fit, rule.min_bytes, rule.max_bytes)
-            if key in encoded:
-                continue
-            small = image.width < rule.width or (rule.height and image.height < rule.height)
-            results = []
-            for frame in _frames(image, rule, focal):
-                data, quality, notes = encode_jpeg(frame, rule.min_bytes, rule.max_bytes)
-                if small and rule.fit == "crop":
-                    notes.append(f"photo {image.width}×{image.height} enlarged: may look soft")
-                results.append((data, quality, frame.width, frame.height, notes))
-            encoded[key] = results
+    # Pillow releases the GIL while decoding, resizing and encoding: photos go two at a time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = pool.map(lambda item: _encode_photo(photos[item[0]], item[0], item[1]), by_photo.items())
+        encoded = {key: results for part in done for key, results in part.items()}
     rendered = []
     for platform, jobs in wanted.items():
         counters: dict[str, int] = {}
         folder = out_dir / platform
         folder.mkdir(parents=True, exist_ok=True)
         for index, rule in jobs:
-            key = (index, rule.kind, rule.width, rule.height, rule.max_height, rule.fit, rule.min_bytes, rule.max_bytes)
-            for data, quality, width, height, notes in encoded[key]:
+            for data, quality, width, height, notes in encoded[_key(index, rule)]:
                 if rule.max_count is not None and counters.get(rule.kind, 0) >= rule.max_count:
                     break
                 counters[rule.kind] = counters.get(rule.kind, 0) + 1

@@ -124,7 +124,14 @@ def _label_photo(photos: tuple[Photo, ...], box_mm: tuple[float, float]) -> tupl
     if chosen is None:
         return "", None
     need = tuple(math.ceil(mm / MM_PER_INCH * PHOTO_DPI) for mm in box_mm)
-    image, scale = open_photo(chosen, need)
+
+    def decode_size(size: tuple[int, int]) -> tuple[int, int]:  # keep the crop at least `need` wide
+        left, _, right, _ = crop_box(size, box_mm[0] / box_mm[1], None)
+        crop_width = right - left
+        scale = min(1.0, need[0] / crop_width)
+        return math.ceil(size[0] * scale), math.ceil(size[1] * scale)
+
+    image, scale = open_photo(chosen, decode_size)
     focal = tuple(round(v * scale) for v in chosen.focal_box) if chosen.focal_box else None
     box = crop_box(image.size, box_mm[0] / box_mm[1], focal)
     source = (box[2] - box[0], box[3] - box[1])
