@@ -186,3 +186,11 @@ def test_a_missing_font_names_the_debian_package(monkeypatch, tmp_path):
     monkeypatch.setattr(label_module, "FONT_DIR", tmp_path)
     with pytest.raises(MissingFontError, match="fonts-noto-cjk"):
         render_label_pdf(make_kit(()), tmp_path / "label.pdf")
+
+
+def test_copy_too_long_for_two_sides_is_reported_not_cut(tmp_path, kit):
+    long_story = kit.short_story * 10
+    report = render_label_pdf(make_kit((), short_story=long_story), tmp_path / "label.pdf")
+    assert report.pages > 2 and any("two sides" in warning for warning in report.warnings)
+    text = squeeze("".join(page.extract_text() for page in PdfReader(tmp_path / "label.pdf").pages))
+    assert text.count("几代人过年的味道") == 10  # all of it printed, on more pages
