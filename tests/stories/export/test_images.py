@@ -1,0 +1,83 @@
+"""Platform images, reopened: sizes and byte limits as the rules file says, focal box kept."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from stories.export.images import crop_box, encode_jpeg
+from stories.export.rules import load_rules
+
+from .conftest import FOCAL
+from .kit import make_photo
+
+
+@pytest.fixture(scope="module")
+def images(bundle):
+    report, files = bundle
+    return [(image, files[f"images/{image.platform}/{image.path.name}"]) for image in report.images]
+
+
+def test_every_image_has_the_size_and_bytes_its_platform_asks_for(images):
+    rules = load_rules().platforms
+    assert {image.platform for image, _ in images} == set(rules)
+    for image, data in images:
+        rule = rules[image.platform].images[image.kind]
+        opened = Image.open(io.BytesIO(data))
+        assert opened.format == "JPEG" and opened.mode == "RGB"
+        if image.kind == "detail":
+            assert opened.width == rule.width and opened.height <= rule.max_height
+        else:
+            assert opened.size == (rule.width, rule.height)
+        assert rule.min_bytes <= len(data) <= rule.max_bytes, (image.platform, image.kind, len(data))
+        assert (opened.size, len(data)) == ((image.width, image.height), image.bytes)
+
+
+def test_counts_follow_the_rules_and_shortfalls_are_noted(bundle, images):
+    kinds = {}
+    for image, _ in images:
+        kinds.setdefault((image.platform, image.kind), 0)
+        kinds[(image.platform, image.kind)] += 1
+    assert kinds[("taobao", "main")] == 2  # the two photos marked main
+    assert kinds[("taobao", "white")] == 1
+    assert kinds[("pinduoduo", "detail")] == 6  # four photos; the long one in three slices
+    assert ("wechat", "detail") not in kinds
+    assert any("微信小店" in note and "4" in note for note in bundle[0].notes)  # food needs ≥ 4 main images
+
+
+def test_a_tall_photo_is_sliced_into_pieces_no_higher_than_allowed(images):
+    slices = [(image, data) for image, data in images if image.platform == "taobao" and "长图" in image.photo]
+    assert len(slices) == 3
+    assert sum(image.height for image, _ in slices) == round(3400 * 750 / 800)
+
+
+def test_main_images_are_cropped_around_the_focal_box(images):
+    main = next(data for image, data in images if image.platform == "taobao" and image.path.name == "main-01.jpg")
+    opened = Image.open(io.BytesIO(main)).convert("RGB")
+    # 2400 × 1600 → the 1600 × 1600 square that holds the focal box, then 800 × 800.
+    left, top, right, bottom = crop_box((2400, 1600), 1.0, FOCAL)
+    centre = ((FOCAL[0] + FOCAL[2]) / 2 - left) / 2, ((FOCAL[1] + FOCAL[3]) / 2 - top) / 2
+    red, green, blue = opened.getpixel((round(centre[0]), round(centre[1])))
+    assert red > 200 and green < 60 and blue < 60
+
+
+def test_white_background_images_have_white_edges(images):
+    white = next(data for image, data in images if image.kind == "white")
+    opened = Image.open(io.BytesIO(white)).convert("L")
+    border = [opened.getpixel((x, y)) for x in range(0, 800, 40) for y in (2, 797)]
+    assert min(border) > 245
+
+
+def test_quality_is_lowered_until_the_byte_limit_holds(tmp_path):
+    photo = Image.open(make_photo(tmp_path / "p.jpg", (800, 800), 5))
+    full, _, _ = encode_jpeg(photo, 0, 10_000_000)
+    data, quality, notes = encode_jpeg(photo, 0, len(full) // 2)
+    assert len(data) <= len(full) // 2 and quality < 90 and notes == []
+    noise = Image.effect_noise((800, 800), 100).convert("RGB")
+    data, quality, notes = encode_jpeg(noise, 0, 20_000)  # no quality gets there: said, not hidden
+    assert notes and "over 20000 bytes" in notes[0]
+
+
+def test_crop_box_stays_inside_the_photo():
+    assert crop_box((2400, 1600), 1.0, (2300, 0, 2400, 100)) == (800, 0, 2400, 1600)
+    assert crop_box((1000, 3000), 3 / 4, None) == (0, 834, 1000, 2167)
