@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages: browser tests drive Chromium; CJK fonts make its pages (and later
-# the labels) readable.
-TEST_DEBIAN_PACKAGES := chromium fonts-noto-cjk
+# Debian packages. At run time: kit labels are typeset by WeasyPrint (Pango) in Noto CJK.
+# For the tests also: Chromium for the browser tests, zbar to read the labels' QR codes.
+RUNTIME_DEBIAN_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+TEST_DEBIAN_PACKAGES := $(RUNTIME_DEBIAN_PACKAGES) chromium libzbar0
 
-.PHONY: setup demo test bench lint format clean debian-test-packages
+.PHONY: setup demo test bench lint format clean debian-test-packages debian-runtime-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +27,10 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.runtime
 debian-test-packages:
 	@bash tools/install_debian_packages.sh $(TEST_DEBIAN_PACKAGES)
 
-setup: $(VENV)/.runtime
+debian-runtime-packages:
+	@bash tools/install_debian_packages.sh $(RUNTIME_DEBIAN_PACKAGES)
+
+setup: $(VENV)/.runtime debian-runtime-packages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py whisper_models --install
@@ -45,6 +49,7 @@ bench: setup
 	$(BIN)/python bench/oral_history_page.py
 	$(BIN)/python bench/transcription.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/kit_export.py
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .

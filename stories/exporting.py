@@ -51,11 +51,13 @@ def _consent_dicts(narrator_ids) -> list[dict]:
 
 
 def _recorded_label(snippet) -> str | None:
+    """The recording a quote comes from, with its date (credits name recordings, not pages)."""
     if snippet.source != SnippetSource.SEGMENTS:
-        return f"{snippet.page.title}（{snippet.get_source_display()}）"
+        return None
     page = OralHistoryPage.objects.filter(pk=snippet.page_id).first()
-    when = page.recorded_date if page and page.recorded_date else snippet.recording.created_at.date()
-    return f"{snippet.recording.title}（录于 {when:%Y-%m-%d}）"
+    if page and page.recorded_date:
+        return f"{snippet.recording.title}（录于 {page.recorded_date:%Y-%m-%d}）"
+    return f"{snippet.recording.title}（上传于 {snippet.recording.uploaded_at:%Y-%m-%d}）"
 
 
 def _credits(kit_object) -> tuple[Credit, ...]:
@@ -63,7 +65,7 @@ def _credits(kit_object) -> tuple[Credit, ...]:
     for snippet in kit_snippets(kit_object):
         label = _recorded_label(snippet)
         for narrator in snippet.narrators.all():
-            if label not in sources.setdefault(narrator.pk, []):
+            if label and label not in sources.setdefault(narrator.pk, []):
                 sources[narrator.pk].append(label)
     return tuple(
         Credit(narrator.credited_as, narrator.village, tuple(sources.get(narrator.pk, ())))
@@ -118,7 +120,7 @@ def kit_content(kit: BrandKit, revision=None) -> KitContent:
 
 def export_kit(kit: BrandKit, out_dir: Path | None = None, *, rebuild: bool = False) -> Path:
     """Build (or reuse) the zip of the kit's approved revision; refuse without consent."""
-    from .export.bundle import write_bundle
+    from .export.bundle import write_bundle  # imports WeasyPrint: about a second, so only when exporting
 
     revision = approved_revision(kit)
     check_kit_consent(revision.as_object())

@@ -215,5 +215,7 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "faster_whisper": {"level": "WARNING"},
+        # WeasyPrint reports each layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -52,7 +52,7 @@ class Credit:
 class Snippet:
     text: str
     narrator_names: tuple[str, ...]
-    source: dict  # the exact pointer, e.g. {"kind": "transcript", "recording": …, "start": 12.0, "end": 19.5}
+    source: dict  # StorySnippet.pointer(): {"kind": "segments", "page_title": …, "recording_id": …, "start", "end", …}
     consent: list[dict]  # the consent records relied on, one per narrator
     note: str = ""  # the snippet's role in the story, e.g. "开头"
 

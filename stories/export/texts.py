@@ -13,20 +13,19 @@ def _seconds(value) -> str:
 
 
 def source_text(source: dict) -> str:
-    """A snippet's source pointer for people: 《录音》 0:12.0–0:19.5, a recipe step, …"""
+    """A snippet's source pointer for people: 《录音》 0:12–0:19, a recipe step, a memory paragraph."""
     kind = source.get("kind", "")
-    if kind == "transcript":
-        where = f"《{source.get('recording', '?')}》"
-        if source.get("date"):
-            where += f"（{source['date']}）"
+    title = source.get("page_title", "?")
+    if kind == "segments":
+        where = f"《{title}》"
         if "start" in source and "end" in source:
             where += f" {_seconds(source['start'])}–{_seconds(source['end'])}"
         return where
-    if kind == "recipe":
-        return f"菜谱《{source.get('page', '?')}》第 {source.get('step', '?')} 步"
-    if kind == "memory":
-        return f"家庭记忆《{source.get('page', '?')}》第 {source.get('paragraph', '?')} 段"
-    return "，".join(f"{key}: {value}" for key, value in source.items())
+    if kind == "recipe_step":
+        return f"菜谱《{title}》第 {source.get('position', '?')} 步"
+    if kind == "memory_paragraph":
+        return f"家庭记忆《{title}》第 {source.get('position', '?')} 段"
+    return f"《{title}》"
 
 
 def _attribution(snippet: Snippet) -> str:

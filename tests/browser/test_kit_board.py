@@ -113,7 +113,10 @@ def test_assemble_a_kit_on_the_board_and_download_its_zip(browser, live_server, 
         assert "packaging/label.pdf" in bundle.namelist()
         assert "王秀英" in bundle.read("credits.txt").decode()
         assert "外婆说，辣子鸡全看糍粑辣椒。" in bundle.read("story.md").decode()
-    assert json.dumps(manifest).count("外婆说，辣子鸡全看糍粑辣椒。") >= 1
+    (quoted,) = manifest["snippets"]
+    assert quoted["text"] == "外婆说，辣子鸡全看糍粑辣椒。" and quoted["source"]["kind"] == "segments"
+    assert {c["scope"] for c in quoted["consent"]} == {"public", "commercial"}
+    assert manifest["revision_id"] == BrandKit.objects.get(pk=kit.pk).live_revision_id
     context.close()
 
 

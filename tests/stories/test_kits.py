@@ -99,7 +99,9 @@ def test_the_admin_publish_button_names_the_snippet_and_the_narrator(make_kit, p
     assert kit.latest_revision.user == people["facilitator"]  # the edit itself was kept as a draft
 
 
-def test_withdrawn_consent_takes_the_kit_off_the_shelf_and_tells_its_facilitators(make_kit, archive, people):
+def test_withdrawn_consent_takes_the_kit_off_the_shelf_and_tells_its_facilitators(
+    make_kit, archive, people, django_capture_on_commit_callbacks
+):
     people["facilitator"].email = "facilitator@example.invalid"
     people["facilitator"].save()
     kit = make_kit()
@@ -107,7 +109,8 @@ def test_withdrawn_consent_takes_the_kit_off_the_shelf_and_tells_its_facilitator
     zip_path = export_kit(kit)
     assert zip_path.exists()
 
-    withdraw(archive["王秀英"])
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw(archive["王秀英"])
     kit.refresh_from_db()
     assert not kit.live
     assert "王秀英" in kit.withdrawn_reason
@@ -175,7 +178,7 @@ def test_export_kit_command_lists_and_builds(make_kit, tmp_path, capsys):
     assert "王秀英" in credits
     kit = BrandKit.objects.get(slug="approved-kit")
     assert str(kit.live_revision_id) in json.dumps(manifest)
-    with pytest.raises(CommandError, match="draft-kit"):
+    with pytest.raises(CommandError, match="审核"):
         call_command("export_kit", "draft-kit")
     with pytest.raises(CommandError, match="--list"):
         call_command("export_kit", "no-such-kit")

@@ -174,9 +174,12 @@ function change(mutate) {
   render();
 }
 
+// Votes, comments and approval requests answer with the whole board; unsaved edits to the
+// kit itself stay as they are (and keep the revision they were based on).
 async function act(path, body) {
   try {
-    state = (await post(base + path, body)).state;
+    const fresh = (await post(base + path, body)).state;
+    state = { ...fresh, kit: dirty ? { ...state.kit, approval_requested: fresh.kit.approval_requested } : fresh.kit };
     render();
   } catch (error) {
     say(error.message, true);

@@ -47,9 +47,9 @@ def make_snippets(count: int) -> tuple[Snippet, ...]:
                 text=text,
                 narrator_names=(name,),
                 source={
-                    "kind": "transcript",
-                    "recording": f"{name}谈辣子鸡",
-                    "date": "2026-05-03",
+                    "kind": "segments",
+                    "page_title": f"{name}谈辣子鸡",
+                    "recording_id": 7,
                     "start": start,
                     "end": start + 7.5,
                 },
