@@ -265,7 +265,7 @@ def kit_story(request, slug):
                 "url": (source.url + (f"?t={int(snippet.start)}" if snippet.start is not None else ""))
                 if visible
                 else "",
-                "where": snippet.where if isinstance(source, OralHistoryPage) else source.title,
+                "listen": isinstance(source, OralHistoryPage),
             }
         )
     return render(request, "stories/kit_story.html", {"kit": live, "quotes": quotes})
