@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from heritage.consent import Audience, Purpose, missing_consent
-from heritage.models import ConsentScope, Narrator
+from heritage.models import ConsentScope
 
 from .exceptions import KitConsentError
 
@@ -26,8 +26,13 @@ class ConsentProblem:
 
 
 def kit_snippets(kit) -> list:
-    """The snippets of ``kit`` as it stands in memory (a revision's object works too)."""
-    return [link.snippet for link in kit.kit_snippets.all()]
+    """The snippets of ``kit`` in story order, as it stands in memory (a revision's object
+    works too), with their pages, recordings and narrators loaded in three queries."""
+    from .models import StorySnippet
+
+    ids = [link.snippet_id for link in kit.kit_snippets.all()]
+    loaded = StorySnippet.objects.select_related("page", "recording").prefetch_related("narrators").in_bulk(ids)
+    return [loaded[i] for i in ids if i in loaded]
 
 
 def consent_problems(kit) -> list[ConsentProblem]:
@@ -51,11 +56,3 @@ def check_kit_consent(kit) -> None:
     problems = consent_problems(kit)
     if problems:
         raise KitConsentError(problems)
-
-
-def narrators_quoted(kit) -> list[Narrator]:
-    seen = {}
-    for snippet in kit_snippets(kit):
-        for narrator in snippet.narrators.all():
-            seen.setdefault(narrator.pk, narrator)
-    return list(seen.values())

@@ -11,9 +11,9 @@ from pathlib import Path
 from django.conf import settings
 
 from heritage.consent import Purpose, consent_records
-from heritage.models import OralHistoryPage
+from heritage.models import HeritageImage, OralHistoryPage
 
-from .consent import check_kit_consent, kit_snippets, narrators_quoted
+from .consent import check_kit_consent, kit_snippets
 from .exceptions import KitNotApproved
 from .export.content import Credit, KitContent, Photo, Snippet
 from .models import BrandKit, SnippetSource
@@ -33,69 +33,63 @@ def zip_name(kit: BrandKit, revision) -> str:
     return f"{kit.slug}-r{revision.pk}.zip"
 
 
-def _consent_dicts(narrator_ids) -> list[dict]:
-    return [
-        {
-            "narrator": c.narrator.credited_as,
-            "narrator_id": c.narrator_id,
-            "scope": c.scope,
-            "given_at": c.given_at.isoformat(),
-            "method": c.method,
-            "evidence_document_id": c.evidence_document_id,
-            "evidence_recording_id": c.evidence_recording_id,
-            "witnessed_by": str(c.witnessed_by) if c.witnessed_by_id else None,
-            "consent_id": c.pk,
-        }
-        for c in consent_records(narrator_ids, Purpose.COMMERCIAL)
-    ]
+def _consent_dict(c) -> dict:
+    return {
+        "narrator": c.narrator.credited_as,
+        "narrator_id": c.narrator_id,
+        "scope": c.scope,
+        "given_at": c.given_at.isoformat(),
+        "method": c.method,
+        "evidence_document_id": c.evidence_document_id,
+        "evidence_recording_id": c.evidence_recording_id,
+        "witnessed_by": str(c.witnessed_by) if c.witnessed_by_id else None,
+        "consent_id": c.pk,
+    }
 
 
-def _recorded_label(snippet) -> str | None:
-    """The recording a quote comes from, with its date (credits name recordings, not pages)."""
-    if snippet.source != SnippetSource.SEGMENTS:
-        return None
-    page = OralHistoryPage.objects.filter(pk=snippet.page_id).first()
-    if page and page.recorded_date:
-        return f"{snippet.recording.title}（录于 {page.recorded_date:%Y-%m-%d}）"
-    return f"{snippet.recording.title}（上传于 {snippet.recording.uploaded_at:%Y-%m-%d}）"
-
-
-def _credits(kit_object) -> tuple[Credit, ...]:
+def _recordings_by_narrator(snippets) -> dict[int, list[str]]:
+    """The recordings each narrator is quoted from, with their dates (credits name recordings)."""
+    page_ids = {s.page_id for s in snippets if s.source == SnippetSource.SEGMENTS}
+    recorded = dict(OralHistoryPage.objects.filter(pk__in=page_ids).values_list("pk", "recorded_date"))
     sources: dict[int, list[str]] = {}
-    for snippet in kit_snippets(kit_object):
-        label = _recorded_label(snippet)
-        for narrator in snippet.narrators.all():
-            if label and label not in sources.setdefault(narrator.pk, []):
-                sources[narrator.pk].append(label)
-    return tuple(
-        Credit(narrator.credited_as, narrator.village, tuple(sources.get(narrator.pk, ())))
-        for narrator in narrators_quoted(kit_object)
-    )
-
-
-def _photo(link) -> Photo:
-    image = link.image
-    focal = image.get_focal_point()
-    box = (int(focal.left), int(focal.top), int(focal.right), int(focal.bottom)) if focal else None
-    return Photo(path=Path(image.file.path), title=image.title, focal_box=box, role=link.role)
-
-
-def kit_content(kit: BrandKit, revision=None) -> KitContent:
-    revision = revision or approved_revision(kit)
-    kit_object = revision.as_object()
-    snippets = []
-    for link in kit_object.kit_snippets.all():
-        snippet = link.snippet
-        narrator_ids = [n.pk for n in snippet.narrators.all()]
-        snippets.append(
-            Snippet(
-                text=snippet.text,
-                narrator_names=tuple(n.credited_as for n in snippet.narrators.all()),
-                source=snippet.pointer() | {"snippet_id": snippet.pk, "where": snippet.where},
-                consent=_consent_dicts(narrator_ids),
-                note=link.note,
-            )
+    for snippet in snippets:
+        if snippet.source != SnippetSource.SEGMENTS:
+            continue
+        when = recorded.get(snippet.page_id)
+        label = (
+            f"{snippet.recording.title}（录于 {when:%Y-%m-%d}）"
+            if when
+            else f"{snippet.recording.title}（上传于 {snippet.recording.uploaded_at:%Y-%m-%d}）"
         )
+        for narrator in snippet.narrators.all():
+            if label not in sources.setdefault(narrator.pk, []):
+                sources[narrator.pk].append(label)
+    return sources
+
+
+def _photos(kit_object) -> tuple[Photo, ...]:
+    links = list(kit_object.kit_photos.all())
+    images = HeritageImage.objects.in_bulk([link.image_id for link in links])
+    photos = []
+    for link in links:
+        image = images[link.image_id]
+        focal = image.get_focal_point()
+        box = (int(focal.left), int(focal.top), int(focal.right), int(focal.bottom)) if focal else None
+        photos.append(Photo(path=Path(image.file.path), title=image.title, focal_box=box, role=link.role))
+    return tuple(photos)
+
+
+def kit_content(kit: BrandKit, revision=None, kit_object=None) -> KitContent:
+    """Everything the export's files need, read from one revision in a handful of queries."""
+    revision = revision or approved_revision(kit)
+    kit_object = kit_object or revision.as_object()
+    snippets = kit_snippets(kit_object)
+    notes = {link.snippet_id: link.note for link in kit_object.kit_snippets.all()}
+    narrators = {n.pk: n for s in snippets for n in s.narrators.all()}
+    consents: dict[int, list[dict]] = {}
+    for record in consent_records(narrators, Purpose.COMMERCIAL):
+        consents.setdefault(record.narrator_id, []).append(_consent_dict(record))
+    recordings = _recordings_by_narrator(snippets)
     published_at = kit.last_published_at or revision.created_at
     return KitContent(
         slug=kit.slug,
@@ -104,12 +98,21 @@ def kit_content(kit: BrandKit, revision=None) -> KitContent:
         short_story=kit_object.short_story,
         long_story=kit_object.long_story,
         selling_points=tuple(kit_object.selling_point_list),
-        snippets=tuple(snippets),
-        photos=tuple(_photo(link) for link in kit_object.kit_photos.all()),
+        snippets=tuple(
+            Snippet(
+                text=s.text,
+                narrator_names=tuple(n.credited_as for n in s.narrators.all()),
+                source=s.pointer() | {"snippet_id": s.pk, "where": s.where},
+                consent=[c for n in s.narrators.all() for c in consents.get(n.pk, [])],
+                note=notes.get(s.pk, ""),
+            )
+            for s in snippets
+        ),
+        photos=_photos(kit_object),
         palette=tuple(kit_object.colours),
         label=kit_object.label,
         story_url=settings.WAGTAILADMIN_BASE_URL.rstrip("/") + kit.get_absolute_url(),
-        credits=_credits(kit_object),
+        credits=tuple(Credit(n.credited_as, n.village, tuple(recordings.get(pk, ()))) for pk, n in narrators.items()),
         revision_id=revision.pk,
         approved_at=published_at.isoformat(),
         approved_by=str(kit.approved_by or revision.user or ""),
@@ -123,11 +126,12 @@ def export_kit(kit: BrandKit, out_dir: Path | None = None, *, rebuild: bool = Fa
     from .export.bundle import write_bundle  # imports WeasyPrint: about a second, so only when exporting
 
     revision = approved_revision(kit)
-    check_kit_consent(revision.as_object())
+    kit_object = revision.as_object()
+    check_kit_consent(kit_object)
     target = Path(out_dir or export_dir()) / zip_name(kit, revision)
     if rebuild or not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_bundle(kit_content(kit, revision), target)
+        write_bundle(kit_content(kit, revision, kit_object), target)
     return target
 
 
