@@ -34,7 +34,7 @@ def test_an_oral_history_shows_its_player_and_transcript(tree, client, make_audi
     assert html.count('data-start="') == 2
     assert 'data-start="3.00"' in html
     # Reviewed sentences look settled; machine text is marked until a person checks it.
-    assert len(re.findall(r'<li data-start="[^"]+" data-end="[^"]+" class="machine"', html)) == 1
+    assert len(re.findall(r'<li data-id="\d+" data-start="[^"]+" data-end="[^"]+" class="machine"', html)) == 1
     assert "机器转写" in html
 
 
