@@ -87,8 +87,9 @@
       };
       recorder.onstop = stopped;
       audioContext = audioContext || new (window.AudioContext || window.webkitAudioContext)();
-      meter(audioContext.createMediaStreamSource(stream));
+      audioContext.resume();
       recorder.start(1000);
+      meter(audioContext.createMediaStreamSource(stream));
       started = Date.now(); elapsedBefore = 0; ticking = setInterval(tick, 250);
       show("rec", false); show("pause", true); show("stop", true); show("review", false);
       say(root.dataset.recording);
@@ -217,7 +218,7 @@
 
   function finished(t, answer) {
     root.dataset.recordingId = answer.recording;
-    root.dataset.serverSha256 = answer.sha256;
+    root.dataset.sha256 = t.sha256;
     return dropTake(t.id).then(function () {
       if (t.meta.kind === "consent") { location.assign(root.dataset.done); return; }
       say(root.dataset.uploaded);
