@@ -97,7 +97,8 @@ def _visible_recording(request, pk: int) -> AudioRecording:
     if not request.user.is_authenticated:
         raise PermissionDenied
     recording = get_object_or_404(AudioRecording, pk=pk)
-    if recording.uploaded_by_id != request.user.pk and not request.user.has_perm(VIEW_ALL):
+    own = recording.uploaded_by_id == request.user.pk and request.user.has_perm(RECORD)
+    if not own and not request.user.has_perm(VIEW_ALL):
         raise Http404
     return recording
 
