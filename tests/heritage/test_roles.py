@@ -135,3 +135,9 @@ def test_a_file_that_is_not_a_photo_is_refused_and_records_nothing(client):
     response = client.post(f"/recorder/narrators/{elder.pk}/consent-form", {"scope": ["archive"], "photo": fake})
     assert response.status_code == 302 and "error" in response["Location"]
     assert not Consent.objects.filter(narrator=elder).exists()
+
+
+def test_facilitators_edit_the_topic_prompts_in_the_admin(client):
+    client.force_login(f.facilitator())
+    response = client.get("/admin/snippets/heritage/topicprompt/")
+    assert response.status_code == 200 and "你第一次做辣子鸡是什么时候？" in response.content.decode()
