@@ -51,6 +51,9 @@ PERMISSIONS: dict[Role, list[str]] = {
         "heritage.add_consent",
         "heritage.change_consent",
         "heritage.view_consent",
+        "heritage.add_topicprompt",
+        "heritage.change_topicprompt",
+        "heritage.delete_topicprompt",
         "heritage.add_theme",
         "heritage.change_theme",
         "heritage.add_glossaryterm",
@@ -76,7 +79,14 @@ PERMISSIONS: dict[Role, list[str]] = {
         "stories.unlock_brandkit",
         "stories.approve_brandkit",
     ],
-    Role.RECORDER: ["media.add_audiorecording", "heritage.add_narrator", "heritage.add_consent"],
+    # Recording needs media.add_audiorecording (media's views ask for it); the station
+    # lists narrators and records their consent.
+    Role.RECORDER: [
+        "media.add_audiorecording",
+        "heritage.add_narrator",
+        "heritage.view_narrator",
+        "heritage.add_consent",
+    ],
     Role.PARTICIPANT: [
         "stories.add_storysnippet",
         "stories.add_brandkit",
@@ -100,6 +110,11 @@ def has_role(user, role: Role) -> bool:
         names = set(user.groups.values_list("name", flat=True))
         user._role_group_names = names
     return GROUP_NAMES[Role(role)] in names
+
+
+def may_record(user) -> bool:
+    """The recording station: recorders and facilitators."""
+    return has_role(user, Role.RECORDER) or has_role(user, Role.FACILITATOR)
 
 
 def grant(user, *roles: Role) -> None:

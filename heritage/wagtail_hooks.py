@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
-from .models import GlossaryTerm, Narrator, Theme
+from .models import GlossaryTerm, Narrator, Theme, TopicPrompt
 
 
 class NarratorViewSet(SnippetViewSet):
@@ -38,7 +38,17 @@ class GlossaryViewSet(SnippetViewSet):
     search_fields = ["term"]
 
 
+class TopicPromptViewSet(SnippetViewSet):
+    model = TopicPrompt
+    icon = "help"
+    menu_label = _("话题提示")
+    menu_order = 240
+    add_to_admin_menu = True
+    list_display = ["text", "sort_order", "active"]
+
+
 register_snippet(NarratorViewSet)
+register_snippet(TopicPromptViewSet)
 register_snippet(ThemeViewSet)
 register_snippet(GlossaryViewSet)
 

@@ -153,3 +153,34 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.wrong} → {self.right} ×{self.count}"
+
+
+class UploadState(models.TextChoices):
+    OPEN = "open", _("上传中")
+    COMMITTING = "committing", _("正在入库")
+    DONE = "done", _("已入库")
+    FAILED = "failed", _("被拒绝")
+
+
+class UploadSession(models.Model):
+    """A recording arriving in chunks from the recording station (see media/uploads.py).
+
+    The id is made by the phone, so chunks can be sent before the server has heard of
+    the recording (the network may be down when recording starts). The chunks live in
+    ``DATA_DIR/partial-uploads/<id>/`` until the commit.
+    """
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="upload_sessions")
+    state = models.CharField(max_length=12, choices=UploadState.choices, default=UploadState.OPEN)
+    recording = models.ForeignKey(AudioRecording, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    meta = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return f"{self.pk} · {self.get_state_display()}"

@@ -43,3 +43,23 @@ def write_audio(
         for packet in stream.encode(None):
             out.mux(packet)
     return path
+
+
+def pcm_wav_from(source: Path, target: Path, start: float = 0.0, seconds: float = 4.0, rate: int = 48_000) -> Path:
+    """A 16-bit PCM mono WAV cut from ``source``: what Chromium's fake microphone can play
+    (``--use-file-for-fake-audio-capture``; a 24-bit or float WAV records silence)."""
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
+    pieces = []
+    with av.open(str(source)) as container:
+        for frame in container.decode(audio=0):
+            pieces.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
+    samples = np.concatenate(pieces)[int(start * rate) : int((start + seconds) * rate)]
+    with av.open(str(target), "w", format="wav") as out:
+        stream = out.add_stream("pcm_s16le", rate=rate, layout="mono")
+        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = rate
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return target

@@ -11,6 +11,7 @@ from .pages import (
     RecipePage,
 )
 from .people import AccessLevel, Consent, ConsentMethod, ConsentScope, Narrator, User
+from .station import StationRecording, StationRecordingKind, TopicPrompt
 from .taxonomy import Theme
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "OralHistoryPage",
     "RecipeNarrator",
     "RecipePage",
+    "StationRecording",
+    "StationRecordingKind",
     "Theme",
+    "TopicPrompt",
     "User",
 ]

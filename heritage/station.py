@@ -1,0 +1,160 @@
+"""The recording station's rules: a narrator is recorded only after consenting to the archive.
+
+Consent comes before the first recording (Oral History Association: informed consent
+before recording), either spoken on tape at the station or as a photographed signed
+form. Each chosen scope becomes one :class:`Consent` row, witnessed by the signed-in
+user. The upload machinery (``media/uploads.py``) calls :class:`StationHooks` to check
+what a recording is for and to file it under its narrator.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction
+
+from media.exceptions import BilingualError
+
+from .models import (
+    Consent,
+    ConsentMethod,
+    ConsentScope,
+    Narrator,
+    StationRecording,
+    StationRecordingKind,
+    TopicPrompt,
+)
+from .roles import GROUP_NAMES, Role
+
+FORM_MAX_BYTES = 15 * 1024 * 1024
+CONSENT_COLLECTION = "同意书 consent forms"
+
+
+class ConsentMissing(BilingualError):
+    """A story was sent for a narrator who has not consented to the archive."""
+
+    code = "consent_missing"
+    status = 403
+
+
+class StationError(BilingualError):
+    code = "station"
+    status = 400
+
+
+def needs_consent(narrator: Narrator) -> bool:
+    return not Consent.objects.active().filter(narrator=narrator, scope=ConsentScope.ARCHIVE).exists()
+
+
+def prompts(ids) -> list[TopicPrompt]:
+    wanted = [int(i) for i in ids if str(i).isdigit()]
+    return list(TopicPrompt.objects.filter(active=True, pk__in=wanted))
+
+
+def create_narrator(name: str, village: str = "") -> Narrator:
+    name = name.strip()
+    if not name:
+        raise StationError("请填写讲述人的姓名", "the narrator's name is required")
+    return Narrator.objects.create(name=name[:100], village=(village.strip() or "立碑村")[:100])
+
+
+def clean_scopes(scopes) -> list[str]:
+    chosen = [s for s in ConsentScope.values if s in set(scopes or ())]
+    if ConsentScope.ARCHIVE not in chosen:
+        raise StationError("至少要同意“存档”，才能录音", "consent to the archive is needed before recording")
+    return chosen
+
+
+@transaction.atomic
+def record_consent(narrator: Narrator, scopes, method: str, witness, recording=None, document=None) -> list[Consent]:
+    """One active consent per scope; a scope already held is not given twice."""
+    given = timezone.now()
+    held = set(Consent.objects.active().filter(narrator=narrator).values_list("scope", flat=True))
+    return [
+        Consent.objects.create(
+            narrator=narrator,
+            scope=scope,
+            given_at=given,
+            method=method,
+            evidence_recording=recording,
+            evidence_document=document,
+            witnessed_by=witness,
+        )
+        for scope in clean_scopes(scopes)
+        if scope not in held
+    ]
+
+
+def consent_collection() -> Collection:
+    """A collection only facilitators may open: signed forms carry names and signatures."""
+    existing = Collection.objects.filter(name=CONSENT_COLLECTION).first()
+    if existing:
+        return existing
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    collection = root.add_child(name=CONSENT_COLLECTION)
+    restriction = CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+    )
+    restriction.groups.set(Group.objects.filter(name=GROUP_NAMES[Role.FACILITATOR]))
+    return collection
+
+
+def consent_from_form(narrator: Narrator, scopes, photo: UploadedFile, witness) -> list[Consent]:
+    """Keep the photo of a signed consent form and record the scopes it grants."""
+    clean_scopes(scopes)
+    if photo.size > FORM_MAX_BYTES:
+        raise StationError("照片太大了（上限 15 MB）", "the photo is too large (15 MB at most)")
+    try:
+        with Image.open(photo) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError) as error:
+        raise StationError("这不是一张照片", "the file is not a photo") from error
+    if kind not in {"JPEG", "PNG"}:
+        raise StationError("请上传 JPG 或 PNG 照片", "please send a JPG or PNG photo")
+    photo.seek(0)
+    photo.name = f"consent-{narrator.pk}.{'png' if kind == 'PNG' else 'jpg'}"
+    document = get_document_model().objects.create(
+        title=f"{narrator.name} 同意书 {timezone.localdate():%Y-%m-%d}",
+        file=photo,
+        collection=consent_collection(),
+        uploaded_by_user=witness,
+    )
+    return record_consent(narrator, scopes, ConsentMethod.SIGNED_FORM, witness, document=document)
+
+
+class StationHooks:
+    """Called by media/uploads.py around the commit of a station upload."""
+
+    @staticmethod
+    def clean(meta: dict, user) -> dict:
+        try:
+            narrator = Narrator.objects.get(pk=int(meta.get("narrator")))
+        except (TypeError, ValueError, Narrator.DoesNotExist) as error:
+            raise StationError("请先选择讲述人", "choose the narrator first") from error
+        kind = meta.get("kind") or StationRecordingKind.STORY
+        if kind not in StationRecordingKind.values:
+            raise StationError("录音类型不正确", "unknown recording kind")
+        clean = {"narrator": narrator.pk, "kind": kind, "prompt": str(meta.get("prompt") or "")[:200]}
+        if kind == StationRecordingKind.CONSENT:
+            clean["scopes"] = clean_scopes(meta.get("scopes"))
+            clean["title"] = f"{narrator.name} 口头同意 {timezone.localdate():%Y-%m-%d}"
+        elif needs_consent(narrator):
+            raise ConsentMissing(
+                f"{narrator.name}还没有同意存档，请先完成同意步骤", "the narrator has not consented to the archive yet"
+            )
+        else:
+            topic = f"：{clean['prompt']}" if clean["prompt"] else ""
+            clean["title"] = f"{narrator.name}{topic} {timezone.localtime():%Y-%m-%d %H:%M}"
+        return clean
+
+    @staticmethod
+    def attach(recording, meta: dict, user) -> None:
+        narrator = Narrator.objects.get(pk=meta["narrator"])
+        StationRecording.objects.create(
+            recording=recording, narrator=narrator, kind=meta["kind"], prompt=meta["prompt"], recorded_by=user
+        )
+        if meta["kind"] == StationRecordingKind.CONSENT:
+            record_consent(narrator, meta["scopes"], ConsentMethod.SPOKEN, user, recording=recording)

@@ -1,0 +1,195 @@
+"""The recording station in headless Chromium with a fake microphone playing a demo voice.
+
+Everything is real: MediaRecorder in the browser, IndexedDB, the chunk endpoints, ingest,
+and Whisper for the transcript.
+"""
+
+import hashlib
+import time
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from heritage.demo.loader import AUDIO_DIR
+from heritage.models import Consent, TopicPrompt
+from heritage.roles import Role, grant
+from media import uploads
+from media.models import AudioRecording, UploadSession
+
+from .. import factories as f
+from ..audio import pcm_wav_from
+from .conftest import launch
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGE_BUDGET = 150 * 1024
+
+
+@pytest.fixture(scope="module")
+def mic_browser(tmp_path_factory):
+    # 我是一九七八年嫁到立碑村来的。 (0.5–2.84 s), looped by Chromium's fake microphone.
+    wav = pcm_wav_from(
+        AUDIO_DIR / "li-guifen-married-into-libei.ogg", tmp_path_factory.mktemp("mic") / "voice.wav", 0.2, 3.0
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(
+            playwright,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}",
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def station(live_server, mic_browser):
+    """A recorder signed in on a phone-sized screen: returns (context, page, url of the station)."""
+    user = f.villager()
+    grant(user, Role.RECORDER)
+    client = Client()
+    client.force_login(user)
+    context = mic_browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    context.grant_permissions(["microphone"], origin=live_server.url)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    yield context, context.new_page(), f"{live_server.url}/recorder/", user
+    context.close()
+
+
+def record(page, seconds: float) -> None:
+    page.click("#rec")
+    page.wait_for_selector("#stop", state="visible")
+    page.wait_for_timeout(seconds * 1000)
+    page.click("#stop")
+    page.wait_for_selector("#keep", state="visible")
+
+
+def wait_until(condition, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+def stored_sha256(recording, settings) -> str:
+    return hashlib.sha256((Path(settings.MEDIA_ROOT) / recording.original.name).read_bytes()).hexdigest()
+
+
+def test_an_elder_consents_on_tape_then_records_and_sees_the_transcript(station, settings):
+    from media.transcription import weights
+
+    weights.assemble_base()
+    settings.TRANSCRIBE_ON_UPLOAD = True
+    _context, page, url, user = station
+    elder = f.narrator("李桂芬")
+    prompt = TopicPrompt.objects.create(text="你第一次做辣子鸡是什么时候？")
+    page.goto(f"{url}?narrator={elder.pk}&prompt={prompt.pk}")
+
+    # Consent first: archive is ticked already, the facilitator adds public display.
+    page.check("input[name=scope][value=public]")
+    record(page, 2.5)
+    with page.expect_navigation():
+        page.click("#keep")
+    consents = Consent.objects.filter(narrator=elder)
+    assert sorted(c.scope for c in consents) == ["archive", "public"]
+    assert {(c.method, c.witnessed_by_id) for c in consents} == {("spoken", user.pk)}
+    assert consents[0].evidence_recording.station.kind == "consent"
+
+    # Now the story, with a pause in the middle.
+    assert page.text_content("#prompt") == prompt.text
+    page.click("#rec")
+    page.wait_for_timeout(2500)
+    page.click("#pause")
+    assert page.text_content("#pause") == "继续"
+    page.wait_for_timeout(800)
+    page.click("#pause")
+    page.wait_for_timeout(1500)
+    assert page.text_content("#elapsed") in {"00:03", "00:04"}
+    loudest = page.evaluate(
+        "new Promise(done => { let top = 0; const meter = document.getElementById('level');"
+        " const timer = setInterval(() => { top = Math.max(top, meter.value); }, 50);"
+        " setTimeout(() => { clearInterval(timer); done(top); }, 1000); })"
+    )
+    assert loudest > 0.05
+    page.click("#stop")
+    page.click("#keep")
+    page.wait_for_selector("#transcript li", timeout=60_000)
+
+    recording = AudioRecording.objects.exclude(pk=consents[0].evidence_recording_id).get()
+    assert recording.uploaded_by == user and recording.station.narrator == elder
+    assert recording.station.prompt == prompt.text and recording.codec == "opus"
+    assert page.get_attribute("#recorder", "data-sha256") == recording.sha256 == stored_sha256(recording, settings)
+    text = "".join(page.locator("#transcript li").all_text_contents())
+    # The fake microphone says 我是一九七八年嫁到立碑村来的 (Whisper base writes the year in digits).
+    assert "1978年" in text, text
+    assert page.text_content("#job").startswith("完成")
+
+
+def test_a_network_cut_mid_upload_and_a_closed_tab_lose_nothing(station, settings):
+    context, page, url, _user = station
+    elder = f.narrator("王秀英", scopes=("archive",))
+    page.goto(f"{url}?narrator={elder.pk}")
+    page.click("#rec")
+    session = wait_until(lambda: UploadSession.objects.first())
+    wait_until(lambda: len(uploads.chunks(session.pk)) >= 2)
+
+    context.set_offline(True)
+    page.wait_for_timeout(3000)
+    page.click("#stop")
+    page.click("#keep")
+    page.wait_for_function("document.getElementById('status').textContent.includes('网络断了')")
+    page.wait_for_function("document.getElementById('recorder').dataset.pending === '1'")
+    arrived_offline = len(uploads.chunks(session.pk))
+    assert not AudioRecording.objects.exists()
+    assert "等待上传" in page.text_content("#queue")
+
+    # The tab is closed while offline; the network comes back; the station is opened again.
+    page.close()
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto(f"{url}?narrator={elder.pk}")
+    recording = wait_until(lambda: AudioRecording.objects.first())
+    again.wait_for_function("document.getElementById('recorder').dataset.sha256")
+    client_sha = again.get_attribute("#recorder", "data-sha256")
+    assert client_sha == recording.sha256 == stored_sha256(recording, settings)
+    session.refresh_from_db()
+    assert session.state == "done" and session.recording == recording
+    assert recording.duration > 4.0
+    assert arrived_offline < recording.duration - 1, "the cut came before the last chunks"
+    again.wait_for_function("document.getElementById('recorder').dataset.pending === '0'")
+
+
+def test_the_station_is_light_accessible_and_fits_a_phone(station):
+    from axe_playwright_python.sync_playwright import Axe
+
+    _context, page, url, _user = station
+    elder = f.narrator("王秀英", scopes=("archive",))
+    prompts = [TopicPrompt.objects.create(text=text) for text in ("小时候家里过年吃什么？", "谁教你做菜的？")]
+    weights = {}
+    for step, address in [
+        ("setup", url),
+        ("consent", f"{url}?narrator={f.narrator('张德明').pk}"),
+        ("record", f"{url}?narrator={elder.pk}&prompt={prompts[0].pk}&prompt={prompts[1].pk}"),
+    ]:
+        sizes = {}
+
+        def measure(response, sizes=sizes):
+            sizes[response.url] = len(response.body())
+
+        page.on("response", measure)
+        page.goto(address)
+        page.wait_for_load_state("networkidle")
+        page.remove_listener("response", measure)
+        weights[step] = sum(sizes.values())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, step
+        results = Axe().run(page)
+        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == [], (step, serious)
+    print("\nrecording station page weight (bytes):", weights)
+    assert max(weights.values()) <= PAGE_BUDGET, weights
