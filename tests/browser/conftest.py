@@ -26,15 +26,21 @@ def launch(playwright, *extra_args: str):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """One Playwright for the session: its sync API allows only one per thread."""
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is missing: run `make test`, which installs the Debian package chromium")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+    with sync_playwright() as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = launch(playwright)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -27,22 +27,19 @@ PAGE_BUDGET = 150 * 1024
 
 
 @pytest.fixture(scope="module")
-def mic_browser(tmp_path_factory):
+def mic_browser(playwright, tmp_path_factory):
     # 我是一九七八年嫁到立碑村来的。 (0.5–2.84 s), looped by Chromium's fake microphone.
     wav = pcm_wav_from(
         AUDIO_DIR / "li-guifen-married-into-libei.ogg", tmp_path_factory.mktemp("mic") / "voice.wav", 0.2, 3.0
     )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(
-            playwright,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={wav}",
-        )
-        yield browser
-        browser.close()
+    browser = launch(
+        playwright,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
