@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: browser tests drive Chromium; CJK fonts make its pages (and later
-# the labels) readable.
-TEST_DEBIAN_PACKAGES := chromium fonts-noto-cjk
+# the labels) readable; PostgreSQL runs the search and archive tests a second time.
+TEST_DEBIAN_PACKAGES := chromium fonts-noto-cjk postgresql
 
 .PHONY: setup demo test bench lint format clean debian-test-packages
 
@@ -39,6 +39,7 @@ demo: setup
 
 test: $(VENV)/.test debian-test-packages
 	$(BIN)/pytest
+	bash tools/postgres_for_tests.sh run $(BIN)/pytest -q tests/search tests/heritage
 
 bench: setup
 	$(BIN)/python bench/oral_history_page.py
