@@ -16,6 +16,8 @@ class Dialect:
     id_column = ""
     # A WHERE condition on the full-text table with one placeholder for a match() string.
     match_sql = ""
+    # The full-text table's columns, in text_row()'s order.
+    text_columns: tuple[str, ...] = ()
 
     def create_text_table(self, cursor, suffix: str) -> None:
         raise NotImplementedError
@@ -23,8 +25,9 @@ class Dialect:
     def create_text_index(self, cursor, suffix: str, name: str) -> None:
         raise NotImplementedError
 
-    def insert_sql(self, suffix: str) -> str:
-        raise NotImplementedError
+    def insert_rows(self, cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def text_row(self, doc_id: int, title: IndexText, body: IndexText, audiences: list[str], kind: str) -> tuple:
         """The full-text row for one document, for insert_sql()."""
@@ -40,6 +43,12 @@ class Dialect:
 
     def score(self, parsed: ParsedQuery) -> tuple[str, list]:
         """A SELECT expression on the full-text table, higher for better matches, and its parameters."""
+        raise NotImplementedError
+
+    def ranked_matches(
+        self, cursor, where: str, params: list, score: str, score_params: list, limit: int, offset: int
+    ) -> tuple[list[int], list[tuple[int, float]]]:
+        """Every matching id (for the total and the facets) and one page of (id, score), best first."""
         raise NotImplementedError
 
     def suggest(self, prefix: str, audience: str) -> tuple[str, str, list] | None:

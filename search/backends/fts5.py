@@ -37,6 +37,7 @@ def _term_expression(term) -> str | None:
 class SQLiteFTS5(Dialect):
     id_column = "id INTEGER PRIMARY KEY"
     match_sql = f"{FTS} MATCH %s"
+    text_columns = ("rowid", *COLUMNS)
 
     def create_text_table(self, cursor, suffix):
         cursor.execute(
@@ -46,9 +47,6 @@ class SQLiteFTS5(Dialect):
 
     def create_text_index(self, cursor, suffix, name):
         pass  # FTS5 is its own index
-
-    def insert_sql(self, suffix):
-        return f"INSERT INTO {FTS}{suffix} (rowid, {', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * 9)})"
 
     def text_row(self, doc_id: int, title: IndexText, body: IndexText, audiences: list[str], kind: str) -> tuple:
         # Each document names the audiences that may NOT find it too: excluding a short
@@ -83,6 +81,20 @@ class SQLiteFTS5(Dialect):
     def score(self, parsed):
         # bm25() is lower for better matches; negated so that higher is better everywhere.
         return f"-bm25({FTS}, {', '.join(str(w) for w in WEIGHTS)})", []
+
+    def ranked_matches(self, cursor, where, params, score, score_params, limit, offset):
+        # Two passes: ids alone (one string: faster than a row each), then bm25 for the
+        # page. FTS5 cannot call bm25() inside an aggregate, and materialising every
+        # (id, score) for one pass costs more than matching twice.
+        cursor.execute(f"SELECT group_concat(rowid) FROM {FTS} WHERE {where}", params)
+        found = cursor.fetchone()[0]
+        if not found:
+            return [], []
+        cursor.execute(
+            f"SELECT rowid, {score} AS score FROM {FTS} WHERE {where} ORDER BY score DESC, rowid LIMIT %s OFFSET %s",
+            [*score_params, *params, limit, offset],
+        )
+        return [int(pk) for pk in found.split(",")], cursor.fetchall()
 
     def suggest(self, prefix: str, audience: str) -> tuple[str, str, list] | None:
         if CJK.match(prefix[-1]):
