@@ -15,6 +15,8 @@ than a common one), repeated occurrences add less and less, and for several term
 rewards their proximity. The title-over-body order the contract asks for holds.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 
 from ..text import CJK, IndexText, ParsedQuery, Term, bigrams
@@ -27,6 +29,7 @@ MAX_POSITIONS = 256  # positions kept per lexeme, as PostgreSQL does
 MAX_TOKEN = 100  # characters of a token kept (PostgreSQL refuses lexemes over 2 KB)
 
 
+@lru_cache(maxsize=65536)
 def lexeme(stream: str, token: str) -> str:
     """A quoted lexeme: nothing in ``token`` can be tsvector or tsquery syntax."""
     text = f"{stream}:{token[:MAX_TOKEN]}"
