@@ -6,6 +6,8 @@ full-text table, its index, and the query strings for it: fts5.py for SQLite,
 tsvector.py for PostgreSQL. Query strings always travel as parameters, never inside SQL.
 """
 
+from collections.abc import Sequence
+
 from ..text import IndexText, ParsedQuery
 
 DOCS, FACET_TABLE, FTS, META = "search_document", "search_facet", "search_fts", "search_meta"
@@ -47,7 +49,7 @@ class Dialect:
 
     def ranked_matches(
         self, cursor, where: str, params: list, score: str, score_params: list, limit: int, offset: int
-    ) -> tuple[list[int], list[tuple[int, float]]]:
+    ) -> tuple[Sequence[int], list[tuple[int, float]]]:
         """Every matching id (for the total and the facets) and one page of (id, score), best first."""
         raise NotImplementedError
 

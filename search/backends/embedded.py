@@ -258,7 +258,7 @@ class EmbeddedBackend(SearchBackend):
             matched, ranked = self.dialect.ranked_matches(
                 cursor, where, params, score, score_params, query.limit, query.offset
             )
-            if not matched:
+            if len(matched) == 0:
                 return nothing
             hits = []
             if ranked:

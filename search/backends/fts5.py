@@ -5,6 +5,7 @@ FTS5 tokenises with ``unicode61`` here, which splits on spaces: the Chinese-awar
 see a document and its kind are columns too, so they are part of every MATCH.
 """
 
+import numpy as np
 from django.conf import settings
 
 from ..text import CJK, IndexText, ParsedQuery, bigrams, fts_phrase
@@ -94,7 +95,7 @@ class SQLiteFTS5(Dialect):
             f"SELECT rowid, {score} AS score FROM {FTS} WHERE {where} ORDER BY score DESC, rowid LIMIT %s OFFSET %s",
             [*score_params, *params, limit, offset],
         )
-        return [int(pk) for pk in found.split(",")], cursor.fetchall()
+        return np.fromstring(found, dtype=np.int64, sep=","), cursor.fetchall()
 
     def suggest(self, prefix: str, audience: str) -> tuple[str, str, list] | None:
         if CJK.match(prefix[-1]):
