@@ -273,7 +273,8 @@ class EmbeddedBackend(SearchBackend):
         return Results(len(matched), hits, self.facet_cache.count(matched))
 
     def suggest(self, prefix, audience, limit=8):
-        prefix = normalise(prefix).strip()[:40]
+        # NUL ends an FTS5 query string early and PostgreSQL text cannot hold it.
+        prefix = normalise(prefix).replace("\x00", "").strip()[:40]
         if not prefix:
             return []
         found = self.dialect.suggest(prefix, audience)

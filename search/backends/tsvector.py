@@ -20,7 +20,7 @@ from functools import lru_cache
 from django.conf import settings
 
 from ..text import CJK, IndexText, ParsedQuery, Term, bigrams
-from .dialect import FTS, Dialect
+from .dialect import DOCS, FACET_TABLE, FTS, Dialect
 
 # ts_rank's weights, in the order {D, C, B, A}: initials, pinyin, body, title.
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
@@ -151,5 +151,5 @@ class PostgresFullText(Dialect):
 
     def prepare_swap(self, cursor, suffix):
         # Fresh tables have no statistics yet; without them the planner guesses badly.
-        for table in ("search_document", "search_facet", FTS):
+        for table in (DOCS, FACET_TABLE, FTS):
             cursor.execute(f"ANALYZE {table}{suffix}")

@@ -212,6 +212,7 @@ def test_what_an_audience_may_not_see_is_nowhere_in_its_answer(backend):
         "   ",
         "()",
         "😀🌶️",
+        "王\x00家",
     ],
 )
 def test_any_query_gets_an_answer(backend, query):
