@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages. At run time: kit labels are typeset by WeasyPrint (Pango) in Noto CJK.
-# For the tests also: Chromium for the browser tests, zbar to read the labels' QR codes.
+# For the tests also: Chromium for the browser tests, zbar to read the labels' QR codes,
+# PostgreSQL to run the search and archive tests a second time.
 RUNTIME_DEBIAN_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBIAN_PACKAGES := $(RUNTIME_DEBIAN_PACKAGES) chromium libzbar0
+TEST_DEBIAN_PACKAGES := $(RUNTIME_DEBIAN_PACKAGES) chromium libzbar0 postgresql
 
 .PHONY: setup demo test bench lint format clean debian-test-packages debian-runtime-packages
 
@@ -44,6 +45,7 @@ demo: setup
 
 test: $(VENV)/.test debian-test-packages
 	$(BIN)/pytest
+	bash tools/postgres_for_tests.sh run $(BIN)/pytest -q tests/search tests/heritage
 
 bench: setup
 	$(BIN)/python bench/oral_history_page.py

@@ -1,11 +1,13 @@
 """Embedded search at archive scale: 100,000 transcript segments on this machine.
 
-    .venv/bin/python bench/search.py [--segments 100000]
+    .venv/bin/python bench/search.py [--segments 100000] [--database-url postgres://…]
 
 Generates segments from the demo sentences and a vocabulary of village words (seeded,
-so every run indexes the same text), rebuilds the index in a throw-away database,
-then times one- and two-word queries as the search page runs them: ranked, with
-highlighted excerpts, total and facet counts. Prints a table; not a test.
+so every run indexes the same text), rebuilds the index in a throw-away SQLite
+database (or in the PostgreSQL database named, which should be a throw-away one too:
+`tools/postgres_for_tests.sh start DIR` prints one), then times one- and two-word
+queries as the search page runs them: ranked, with highlighted excerpts, total and
+facet counts. Prints a table; not a test.
 """
 
 import argparse
@@ -21,6 +23,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--segments", type=int, default=100_000)
+parser.add_argument("--repeat", type=int, default=30)
+parser.add_argument("--database-url", default="", help="PostgreSQL to measure instead of SQLite")
+ARGS = parser.parse_args()
+if ARGS.database_url:
+    os.environ["DATABASE_URL"] = ARGS.database_url
 os.environ.update(
     {
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
@@ -34,6 +43,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from search.backends.embedded import EmbeddedBackend  # noqa: E402
 from search.documents import Query, SearchDocument  # noqa: E402
@@ -87,10 +97,7 @@ def generate(count: int):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--segments", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=30)
-    args = parser.parse_args()
+    args = ARGS
     call_command("migrate", verbosity=0)
     backend = EmbeddedBackend()
 
@@ -113,7 +120,10 @@ def main():
             p95 = times[int(len(times) * 0.95) - 1]
             rows.append((f"{label}, {audience}", statistics.median(times), p95, statistics.mean(totals)))
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    database = connection.vendor
+    if database == "postgresql":
+        database += f" {connection.cursor().connection.info.server_version // 10000}"
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {database}")
     print(f"indexed {written} segments in {indexing:.1f} s: {written / indexing:,.0f} segments/s (target ≥ 2,000)")
     print(f"{'queries (ranked, highlighted, faceted)':<40}{'p50 ms':>9}{'p95 ms':>9}{'mean hits':>11}")
     for label, p50, p95, hits in rows:

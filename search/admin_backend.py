@@ -1,12 +1,4 @@
-"""Wagtail's admin search, made to find Chinese words inside sentences.
-
-Wagtail's SQLite backend (modelsearch) indexes with FTS5's ``unicode61`` tokenizer,
-which keeps a run of Chinese characters as one token: 辣子鸡 inside a sentence is
-never found. This backend hands it the same character and bigram streams the
-archive search uses (search.text): objects are indexed through a view whose search
-fields return spread text, and plain-text queries are spread the same way. The rest
-— storage, ranking, filters, facets — is modelsearch's own.
-"""
+"""The admin's search on SQLite: Wagtail's FTS5 backend with Chinese-aware text (admin_spread.py)."""
 
 from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteAutocompleteQueryCompiler,
@@ -14,94 +6,18 @@ from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteSearchBackend,
     SQLiteSearchQueryCompiler,
 )
-from modelsearch.index import AutocompleteField, RelatedFields, SearchField
-from modelsearch.query import PlainText
 
-from .text import CJK, TOKEN, bigrams, index_text, normalise
-
-
-def spread(value):
-    """Text with its Chinese runs as characters, bigrams and pinyin; other values unchanged."""
-    if isinstance(value, str):
-        if not CJK.search(value):
-            return value
-        streams = index_text(value)
-        return f"{value} {streams.unigrams} {streams.bigrams} {streams.pinyin}"
-    if isinstance(value, list):
-        return [spread(item) for item in value]
-    return value
-
-
-def spread_query(text: str) -> str:
-    """辣子雞 外婆 → "辣子 子鸡 外婆": the bigrams (or the one character) of each Chinese word."""
-    words = []
-    for token in TOKEN.findall(normalise(text)):
-        words.extend(bigrams(token) if CJK.match(token) else [token])
-    return " ".join(words)
-
-
-class _Indexed:
-    """The object as the index sees it: same id, Chinese-aware field values."""
-
-    def __init__(self, obj):
-        self.obj = obj
-        self.pk = obj.pk
-
-    def get_search_fields(self):
-        return [_wrap(field) for field in self.obj.get_search_fields()]
-
-
-def _real(obj):
-    return obj.obj if isinstance(obj, _Indexed) else obj
-
-
-class _SpreadSearchField(SearchField):
-    def __init__(self, inner):
-        super().__init__(inner.field_name, boost=getattr(inner, "boost", None), **inner.kwargs)
-        self.inner = inner
-
-    def get_value(self, obj):
-        return spread(self.inner.get_value(_real(obj)))
-
-
-class _SpreadAutocompleteField(AutocompleteField):
-    def __init__(self, inner):
-        super().__init__(inner.field_name, **inner.kwargs)
-        self.inner = inner
-
-    def get_value(self, obj):
-        return spread(self.inner.get_value(_real(obj)))
-
-
-class _SpreadRelatedFields(RelatedFields):
-    def __init__(self, inner):
-        super().__init__(inner.field_name, [_wrap(field) for field in inner.fields])
-        self.inner = inner
-
-    def get_value(self, obj):
-        return self.inner.get_value(_real(obj))
-
-
-def _wrap(field):
-    if isinstance(field, SearchField):
-        return _SpreadSearchField(field)
-    if isinstance(field, AutocompleteField):
-        return _SpreadAutocompleteField(field)
-    if isinstance(field, RelatedFields):
-        return _SpreadRelatedFields(field)
-    return field
+from .admin_spread import indexed, spread_plain_text
 
 
 class ChineseIndex(SQLiteIndex):
     def add_items(self, model, objs):
-        super().add_items(model, [_Indexed(obj) for obj in objs])
+        super().add_items(model, indexed(objs))
 
 
 class _SpreadQueries:
     def build_search_query_content(self, query, config=None):
-        if isinstance(query, PlainText):
-            query = PlainText(spread_query(query.query_string), operator=query.operator, boost=query.boost)
-        return super().build_search_query_content(query, config=config)
+        return super().build_search_query_content(spread_plain_text(query), config=config)
 
 
 class ChineseQueryCompiler(_SpreadQueries, SQLiteSearchQueryCompiler):

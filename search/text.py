@@ -34,7 +34,7 @@ def normalise(text: str) -> str:
     return _t2s().convert(unicodedata.normalize("NFKC", text)).lower()
 
 
-@dataclass
+@dataclass(frozen=True)
 class IndexText:
     unigrams: str
     bigrams: str
@@ -42,15 +42,25 @@ class IndexText:
     initials: str
 
 
+@lru_cache(maxsize=65536)
+def _pinyin(characters: str) -> tuple[str, ...]:
+    # Most of indexing time is pypinyin's; the same words recur in every transcript.
+    return tuple(lazy_pinyin(characters, style=Style.NORMAL))
+
+
+@lru_cache(maxsize=4096)
 def index_text(text: str) -> IndexText:
-    """The token streams stored for ``text``; words stay in order for phrase matching."""
+    """The token streams stored for ``text``; words stay in order for phrase matching.
+
+    Cached: every segment of a recording carries the recording's title.
+    """
     singles, pairs, syllables = [], [], []
     for match in TOKEN.finditer(normalise(text)):
         token = match.group()
         if CJK.match(token):
             singles.extend(token)
             pairs.extend(bigrams(token))
-            syllables.extend(lazy_pinyin(token, style=Style.NORMAL))
+            syllables.extend(_pinyin(token))
         else:
             singles.append(token)
             pairs.append(token)

@@ -198,13 +198,14 @@ TASKS = {
 WAGTAIL_SITE_NAME = "立碑村味道记忆 · Libei Heritage Archive"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "heritage.HeritageImage"
-# The admin's own search: on SQLite, a Chinese-aware variant of Wagtail's backend
-# (search/admin_backend.py); on PostgreSQL, Wagtail's database backend as it is.
+# The admin's own search: a Chinese-aware variant of Wagtail's database backend on
+# SQLite and PostgreSQL (search/admin_spread.py); elsewhere Wagtail's as it is.
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "search.admin_backend"
-        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-        else "wagtail.search.backends.database"
+        "BACKEND": {
+            "django.db.backends.sqlite3": "search.admin_backend",
+            "django.db.backends.postgresql": "search.admin_backend_postgres",
+        }.get(DATABASES["default"]["ENGINE"], "wagtail.search.backends.database")
     }
 }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "txt"]

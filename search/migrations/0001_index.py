@@ -1,5 +1,5 @@
 # The embedded backend's tables live outside Django's models (an FTS5 virtual table
-# among them), so this migration creates them on SQLite and does nothing elsewhere.
+# among them), so this migration creates them on SQLite; 0002 does so on PostgreSQL.
 from django.db import migrations
 
 

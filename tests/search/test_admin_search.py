@@ -3,7 +3,7 @@
 import pytest
 
 from heritage.models import Narrator, RecipePage
-from search.admin_backend import spread_query
+from search.admin_spread import spread_query
 
 from .. import factories as f
 

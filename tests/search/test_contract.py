@@ -212,6 +212,7 @@ def test_what_an_audience_may_not_see_is_nowhere_in_its_answer(backend):
         "   ",
         "()",
         "😀🌶️",
+        "王\x00家",
     ],
 )
 def test_any_query_gets_an_answer(backend, query):
@@ -244,3 +245,15 @@ def test_documents_can_be_replaced_and_removed(backend):
     assert set(keys(backend, "外婆")) == {"wang"}
     backend.delete(["wang"])
     assert keys(backend, "外婆") == []
+
+
+def test_a_rebuild_answers_from_the_old_index_until_it_is_done(backend):
+    during = []
+
+    def documents():
+        yield doc("bacon", "memory", "腊月", "熏腊肉。")
+        during.append((keys(backend, "外婆"), keys(backend, "腊肉")))
+
+    assert backend.rebuild(documents()) == 1
+    assert set(during[0][0]) == {"wang", "wang/seg:1", "wang/seg:2"} and during[0][1] == []
+    assert keys(backend, "腊肉") == ["bacon"] and keys(backend, "外婆") == []
