@@ -4,8 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from heritage.models import HeritageImage
 from heritage.roles import Role, has_role
 
+from .consent import visible_page_ids
 from .exceptions import EditConflict
 from .models import BrandKit, KitComment, KitPhoto, KitSnippet, KitVote, StorySnippet
 from .models.kits import PhotoRole
@@ -16,9 +18,8 @@ TEXT_FIELDS = ("tagline", "short_story", "long_story", "selling_points", "keywor
 def may_edit(kit: BrandKit, user) -> bool:
     if has_role(user, Role.FACILITATOR):
         return True
-    if not has_role(user, Role.PARTICIPANT):
-        return False
-    return kit.workshop is None or kit.workshop.is_member(user)
+    # A kit outside any workshop is the facilitators' alone.
+    return has_role(user, Role.PARTICIPANT) and kit.workshop is not None and kit.workshop.is_member(user)
 
 
 def draft_of(kit: BrandKit) -> BrandKit:
@@ -42,19 +43,36 @@ def save_draft(kit_id: int, data: dict, user, base_revision_id: int | None) -> B
     draft = draft_of(kit)
     for name in TEXT_FIELDS:
         if name in data:
-            setattr(draft, name, str(data[name] or "").strip())
+            if not isinstance(data[name], str | None):
+                raise ValidationError(f"{name}: 应为文字 / must be text")
+            setattr(draft, name, (data[name] or "").strip())
     if "snippets" in data:
-        ids = [int(i) for i in data["snippets"]]
-        known = set(StorySnippet.objects.filter(pk__in=ids).values_list("pk", flat=True))
-        draft.kit_snippets = [KitSnippet(snippet_id=i, sort_order=n) for n, i in enumerate(ids) if i in known]
+        ids = int_list(data["snippets"], "snippets")
+        already = {link.snippet_id for link in draft.kit_snippets.all()}
+        new = list(StorySnippet.objects.filter(pk__in=set(ids) - already).values_list("pk", "page_id"))
+        # A person adds only words they may see; what the kit already quotes stays.
+        allowed = already | {pk for pk, page in new if page in visible_page_ids([p for _pk, p in new], user)}
+        draft.kit_snippets = [KitSnippet(snippet_id=i, sort_order=n) for n, i in enumerate(ids) if i in allowed]
     if "photos" in data:
+        photos = data["photos"]
+        if not isinstance(photos, list) or not all(isinstance(p, dict) for p in photos):
+            raise ValidationError("photos: 格式不对 / malformed")
+        image_ids = int_list([p.get("image") for p in photos], "photos")
+        known = set(HeritageImage.objects.filter(pk__in=image_ids).values_list("pk", flat=True))
+        roles = [p.get("role", PhotoRole.DETAIL) for p in photos]
+        if set(image_ids) - known or not set(roles) <= set(PhotoRole.values):
+            raise ValidationError("photos: 没有这张照片或用途不对 / unknown photo or role")
         draft.kit_photos = [
-            KitPhoto(image_id=int(p["image"]), role=PhotoRole(p.get("role", PhotoRole.DETAIL)), sort_order=n)
-            for n, p in enumerate(data["photos"])
+            KitPhoto(image_id=i, role=role, sort_order=n)
+            for n, (i, role) in enumerate(zip(image_ids, roles, strict=True))
         ]
     draft.full_clean(exclude=["slug", "title", "product_name"])
     if not draft.live:
-        draft.save()  # an unpublished kit keeps its working copy in the table too, as Wagtail's editor does
+        # An unpublished kit keeps its working copy in the table too, as Wagtail's editor
+        # does; what is not the board's to change comes from the row, not the old revision.
+        for name in ("approval_requested_at", "approved_by_id", "withdrawn_reason", "live_revision_id"):
+            setattr(draft, name, getattr(kit, name))
+        draft.save()
     draft.save_revision(user=user, changed=True)
     return draft
 
@@ -63,10 +81,19 @@ def request_approval(kit: BrandKit, user) -> None:
     BrandKit.objects.filter(pk=kit.pk).update(approval_requested_at=timezone.now())
 
 
-def comment(kit: BrandKit, user, text: str, snippet_id: int | None = None) -> KitComment:
-    text = (text or "").strip()
+def int_list(values, name: str) -> list[int]:
+    """Ids from a JSON body: a list of whole numbers, or a ValidationError naming the field."""
+    if not isinstance(values, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        raise ValidationError(f"{name}: 应为编号列表 / must be a list of ids")
+    return values
+
+
+def comment(kit: BrandKit, user, text, snippet_id=None) -> KitComment:
+    text = text.strip() if isinstance(text, str) else ""
     if not text:
         raise ValidationError("评论不能是空的。")
+    if snippet_id is not None and not StorySnippet.objects.filter(pk=int_list([snippet_id], "snippet")[0]).exists():
+        raise ValidationError("没有这个片段。")
     return KitComment.objects.create(kit=kit, author=user, text=text[:1000], snippet_id=snippet_id)
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from heritage.consent import Audience, Purpose, missing_consent
+from heritage.consent import Audience, Purpose, may, missing_consent
 from heritage.models import ConsentScope
 
 from .exceptions import KitConsentError
@@ -25,6 +25,24 @@ class ConsentProblem:
         return f"the snippet “{self.snippet_text[:24]}” quotes {self.narrator}, who has not given {self.scope} consent"
 
 
+@dataclass(frozen=True)
+class SourceProblem:
+    """The snippet's source itself may not be sold: not public, unpublished, or a narrator
+    added to it since lacks consent."""
+
+    snippet_id: int
+    snippet_text: str
+    page_title: str
+
+    @property
+    def zh(self) -> str:
+        return f"片段“{self.snippet_text[:24]}”的出处《{self.page_title}》现在不能公开用于商品"
+
+    @property
+    def en(self) -> str:
+        return f"the source “{self.page_title}” of the snippet “{self.snippet_text[:24]}” may not be used publicly now"
+
+
 def kit_snippets(kit) -> list:
     """The snippets of ``kit`` in story order, as it stands in memory (a revision's object
     works too), with their pages, recordings and narrators loaded in three queries."""
@@ -35,8 +53,10 @@ def kit_snippets(kit) -> list:
     return [loaded[i] for i in ids if i in loaded]
 
 
-def consent_problems(kit) -> list[ConsentProblem]:
-    """Every (snippet, narrator, missing scope) that keeps ``kit`` from being sold."""
+def consent_problems(kit) -> list:
+    """Everything that keeps ``kit`` from being sold: each (snippet, narrator, missing scope),
+    and each snippet whose source page may not be used commercially by the public now
+    (access level, published state, and the page's current narrators)."""
     snippets = kit_snippets(kit)
     narrators_of = {s.pk: list(s.narrators.all()) for s in snippets}
     missing = missing_consent(
@@ -48,7 +68,21 @@ def consent_problems(kit) -> list[ConsentProblem]:
             for narrator_id, scope in missing:
                 if narrator_id == narrator.pk:
                     problems.append(ConsentProblem(snippet.pk, snippet.text, narrator.credited_as, scope))
+    for page in {s.page_id: s.page for s in snippets}.values():
+        if not (page.live and may(page.specific, Purpose.COMMERCIAL, None)):
+            problems += [SourceProblem(s.pk, s.text, page.title) for s in snippets if s.page_id == page.pk]
     return problems
+
+
+def visible_page_ids(page_ids, user) -> set[int]:
+    """Of these source pages, the ones ``user`` may see now (live, and allowed by consent)."""
+    from wagtail.models import Page
+
+    return {
+        page.pk
+        for page in Page.objects.live().filter(pk__in=set(page_ids)).specific()
+        if hasattr(page, "narrator_links") and may(page, Purpose.VIEW, user)
+    }
 
 
 def check_kit_consent(kit) -> None:

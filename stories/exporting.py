@@ -5,6 +5,8 @@ files need, nothing else), checked for consent at the moment of export, and writ
 once per revision: the same revision always gives the same files.
 """
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -29,8 +31,12 @@ def export_dir() -> Path:
     return Path(settings.DATA_DIR) / "exports"
 
 
-def zip_name(kit: BrandKit, revision) -> str:
-    return f"{kit.slug}-r{revision.pk}.zip"
+def zip_name(kit: BrandKit, content: KitContent) -> str:
+    """Named by revision and by whose words under which consent: a zip made before a
+    consent record or a credited name changed is never served again."""
+    basis = [[s.narrator_names, [c["consent_id"] for c in s.consent]] for s in content.snippets]
+    fingerprint = hashlib.sha256(json.dumps(basis, ensure_ascii=False).encode()).hexdigest()[:10]
+    return f"{kit.slug}-r{content.revision_id}-{fingerprint}.zip"
 
 
 def _consent_dict(c) -> dict:
@@ -128,10 +134,11 @@ def export_kit(kit: BrandKit, out_dir: Path | None = None, *, rebuild: bool = Fa
     revision = approved_revision(kit)
     kit_object = revision.as_object()
     check_kit_consent(kit_object)
-    target = Path(out_dir or export_dir()) / zip_name(kit, revision)
+    content = kit_content(kit, revision, kit_object)
+    target = Path(out_dir or export_dir()) / zip_name(kit, content)
     if rebuild or not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_bundle(kit_content(kit, revision, kit_object), target)
+        write_bundle(content, target)
     return target
 
 

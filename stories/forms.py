@@ -11,9 +11,11 @@ class NewKitForm(forms.Form):
     product_name = forms.CharField(label=_("产品名"), max_length=60, help_text=_("例如：阳朗辣子鸡"))
     workshop = forms.ModelChoiceField(label=_("工作坊"), queryset=Workshop.objects.none(), required=False)
 
-    def __init__(self, *args, workshops=None, **kwargs):
+    def __init__(self, *args, workshops=None, workshop_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["workshop"].queryset = workshops if workshops is not None else Workshop.objects.all()
+        # Participants build kits inside their workshops; only facilitators make kits outside one.
+        self.fields["workshop"].required = workshop_required
 
     def unique_slug(self) -> str:
         base = slugify("-".join(lazy_pinyin(self.cleaned_data["title"]))) or "kit"

@@ -4,7 +4,7 @@ import logging
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.signals import published, unpublished
+from wagtail.signals import page_published, page_unpublished, published, unpublished
 
 from heritage.models import Consent
 
@@ -18,6 +18,14 @@ def on_consent_change(sender, instance, raw=False, **kwargs):
 
     narrator_id = instance.narrator_id
     transaction.on_commit(lambda: withdraw_kits_of(narrator_id))
+
+
+def on_source_page_change(sender, instance, **kwargs):
+    """A source page unpublished, or republished with another access level or narrators."""
+    from .withdrawal import withdraw_kits_of_page
+
+    page_id = instance.pk
+    transaction.on_commit(lambda: withdraw_kits_of_page(page_id))
 
 
 def on_kit_change(sender, instance, **kwargs):
@@ -51,6 +59,8 @@ def register() -> None:
     post_delete.connect(on_consent_change, sender=Consent, dispatch_uid="stories_consent_deleted")
     for signal in (published, unpublished):
         signal.connect(on_kit_change, sender=BrandKit, dispatch_uid=f"stories_kit_{signal is published}")
+    for signal in (page_published, page_unpublished):
+        signal.connect(on_source_page_change, dispatch_uid=f"stories_source_{signal is page_published}")
     post_save.connect(on_kit_change, sender=BrandKit, dispatch_uid="stories_kit_saved")
     post_delete.connect(on_kit_change, sender=BrandKit, dispatch_uid="stories_kit_deleted")
     post_save.connect(on_snippet_change, sender=StorySnippet, dispatch_uid="stories_snippet_saved")

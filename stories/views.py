@@ -15,12 +15,14 @@ from media.exceptions import BilingualError
 
 from . import board, snippets
 from .access import BOARD_ROLES, SHELF_ROLES, may_download, roles_required
-from .consent import consent_problems
+from .consent import consent_problems, visible_page_ids
 from .exporting import approved_revision, export_kit
 from .forms import NewKitForm
 from .models import BrandKit, StorySnippet, Workshop
 from .palette import extract_palette
 from .shelf import kits_on_shelf, on_shelf
+
+MAX_PALETTE_PHOTOS = 24
 
 
 def _json(data, status=200):
@@ -55,7 +57,9 @@ def _workshops_of(user):
 @roles_required(*BOARD_ROLES)
 def kit_list(request):
     workshops = _workshops_of(request.user)
-    form = NewKitForm(request.POST or None, workshops=workshops)
+    form = NewKitForm(
+        request.POST or None, workshops=workshops, workshop_required=not has_role(request.user, Role.FACILITATOR)
+    )
     if request.method == "POST" and form.is_valid():
         kit = BrandKit.objects.create(
             title=form.cleaned_data["title"],
@@ -89,6 +93,10 @@ def _snippet_row(snippet: StorySnippet, votes: dict, problems: set) -> dict:
     }
 
 
+def _hidden_row(pk: int) -> dict:
+    return {"id": pk, "text": "（无权查看的片段）", "where": "", "url": "", "narrators": [], "votes": 0, "hidden": True}
+
+
 def board_state(kit: BrandKit, user) -> dict:
     draft = board.draft_of(kit)
     chosen = [link.snippet_id for link in draft.kit_snippets.all()]
@@ -96,7 +104,12 @@ def board_state(kit: BrandKit, user) -> dict:
     if kit.workshop_id:
         candidates = candidates | StorySnippet.objects.filter(workshop_id=kit.workshop_id)
     candidates = candidates | StorySnippet.objects.filter(created_by=user)
-    candidates = candidates.distinct().select_related("page").prefetch_related("narrators")
+    candidates = list(candidates.distinct().select_related("page").prefetch_related("narrators"))
+    # Only words this person may see; a chosen snippet from a source they may not see
+    # keeps its place in the story but shows nothing of it.
+    visible = visible_page_ids([s.page_id for s in candidates], user)
+    hidden = [s.pk for s in candidates if s.page_id not in visible]
+    candidates = [s for s in candidates if s.page_id in visible]
     votes = dict(kit.votes.values_list("snippet").annotate(n=Count("pk")).values_list("snippet", "n"))
     problems = {p.snippet_id for p in consent_problems(draft)}
     my_votes = list(kit.votes.filter(voter=user).values_list("snippet_id", flat=True))
@@ -113,7 +126,11 @@ def board_state(kit: BrandKit, user) -> dict:
             "approval_requested": bool(kit.approval_requested_at),
             "withdrawn_reason": kit.withdrawn_reason,
         },
-        "candidates": [_snippet_row(s, votes, problems) for s in candidates],
+        "candidates": [_snippet_row(s, votes, problems) for s in candidates]
+        + [
+            {"id": pk, "text": "（无权查看的片段）", "where": "", "url": "", "narrators": [], "hidden": True}
+            for pk in hidden
+        ],
         "my_votes": my_votes,
         "comments": [
             {"author": str(c.author or ""), "text": c.text, "snippet": c.snippet_id, "at": c.created_at.isoformat()}
@@ -147,11 +164,13 @@ def board_save(request, slug):
     data = _body(request)
     base = data.get("revision")
     try:
-        board.save_draft(kit.pk, data, request.user, int(base) if base else None)
+        if base is not None:
+            (base,) = board.int_list([base], "revision")
+        board.save_draft(kit.pk, data, request.user, base)
     except BilingualError as error:
         return _error(error, status=409 if error.code == "conflict" else 400)
     except ValidationError as error:
-        return _json({"error": "；".join(m for ms in error.message_dict.values() for m in ms)}, 400)
+        return _json({"error": "；".join(error.messages)}, 400)
     kit.refresh_from_db()
     return _json({"state": board_state(kit, request.user)})
 
@@ -172,7 +191,11 @@ def board_comment(request, slug):
 @require_POST
 def board_vote(request, slug):
     kit = _editable_kit(request, slug)
-    snippet = get_object_or_404(StorySnippet, pk=_body(request).get("snippet"))
+    try:
+        (snippet_id,) = board.int_list([_body(request).get("snippet")], "snippet")
+    except ValidationError as error:
+        return _json({"error": "；".join(error.messages)}, 400)
+    snippet = get_object_or_404(StorySnippet, pk=snippet_id)
     board.toggle_vote(kit, request.user, snippet.pk)
     return _json({"state": board_state(kit, request.user)})
 
@@ -190,7 +213,10 @@ def board_submit(request, slug):
 @require_POST
 def board_palette(request, slug):
     _editable_kit(request, slug)
-    ids = [int(i) for i in _body(request).get("images", []) if str(i).isdigit()]
+    try:
+        ids = board.int_list(_body(request).get("images", []), "images")[:MAX_PALETTE_PHOTOS]
+    except ValidationError as error:
+        return _json({"error": "；".join(error.messages)}, 400)
     images = HeritageImage.objects.filter(pk__in=ids)
     return _json({"palette": extract_palette([image.file.path for image in images])})
 
@@ -199,7 +225,12 @@ def board_palette(request, slug):
 @require_POST
 def snippet_create(request):
     data = _body(request)
-    workshop = Workshop.objects.filter(pk=data.get("workshop")).first() if data.get("workshop") else None
+    workshop = None
+    if data.get("workshop") is not None:
+        workshop_id = data["workshop"]
+        if not isinstance(workshop_id, int) or not _workshops_of(request.user).filter(pk=workshop_id).exists():
+            return _json({"error": "你不在这个工作坊里。", "error_en": "not a workshop of yours"}, 403)
+        workshop = Workshop.objects.get(pk=workshop_id)
     source = data.get("source")
     options = {"quote": data.get("quote", ""), "workshop": workshop}
     try:

@@ -9,7 +9,10 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import models
 from wagtail.log_actions import log
+
+from heritage.signal_handlers import pages_of_narrator
 
 from .consent import consent_problems
 from .exporting import export_dir
@@ -20,13 +23,26 @@ logger = logging.getLogger(__name__)
 WITHDRAWN_ACTION = "stories.kit_withdrawn"
 
 
-def kits_quoting(narrator_id: int):
-    return BrandKit.objects.filter(live=True, kit_snippets__snippet__narrators=narrator_id).distinct()
-
-
 def withdraw_kits_of(narrator_id: int) -> list[BrandKit]:
+    """After a narrator's consent changed: every live kit quoting them (or a page they narrate)."""
+    page_ids = pages_of_narrator(narrator_id)
+    return withdraw_lacking(
+        BrandKit.objects.filter(live=True)
+        .filter(
+            models.Q(kit_snippets__snippet__narrators=narrator_id) | models.Q(kit_snippets__snippet__page__in=page_ids)
+        )
+        .distinct()
+    )
+
+
+def withdraw_kits_of_page(page_id: int) -> list[BrandKit]:
+    """After a source page was unpublished or its access or narrators changed."""
+    return withdraw_lacking(BrandKit.objects.filter(live=True, kit_snippets__snippet__page=page_id).distinct())
+
+
+def withdraw_lacking(kits) -> list[BrandKit]:
     withdrawn = []
-    for kit in kits_quoting(narrator_id):
+    for kit in kits:
         problems = consent_problems(kit)
         if problems:
             withdraw(kit, "；".join(p.zh for p in problems))
@@ -37,7 +53,7 @@ def withdraw_kits_of(narrator_id: int) -> list[BrandKit]:
 def withdraw(kit: BrandKit, reason: str) -> None:
     kit.unpublish(user=None, log_action=True)
     BrandKit.objects.filter(pk=kit.pk).update(withdrawn_reason=reason)
-    for stale in export_dir().glob(f"{kit.slug}-r*.zip"):
+    for stale in export_dir().glob(f"{kit.slug}-r[0-9]*.zip"):
         stale.unlink(missing_ok=True)
     log(instance=kit, action=WITHDRAWN_ACTION, data={"reason": reason})
     _tell_facilitators(kit, reason)

@@ -82,7 +82,7 @@ function renderCandidates() {
   const chosen = new Set(state.kit.snippets);
   const mine = new Set(state.my_votes);
   $("candidates").replaceChildren(
-    ...state.candidates.map((s) =>
+    ...state.candidates.filter((s) => !s.hidden).map((s) =>
       snippetItem(s, [
         chosen.has(s.id) ? el("span", { className: "hint" }, "已在故事里") : button("加入故事", () => change(() => state.kit.snippets.push(s.id))),
         button(`${mine.has(s.id) ? "★" : "☆"} ${s.votes}`, () => act("vote/", { snippet: s.id }), mine.has(s.id) ? "取消投票" : "投一票"),
