@@ -43,6 +43,31 @@ class SourceProblem:
         return f"the source “{self.page_title}” of the snippet “{self.snippet_text[:24]}” may not be used publicly now"
 
 
+@dataclass(frozen=True)
+class PhotoProblem:
+    """A kit photo is the portrait of a narrator who has not agreed to public commercial use."""
+
+    image_title: str
+    narrator: str
+
+    @property
+    def zh(self) -> str:
+        return f"照片《{self.image_title}》是{self.narrator}的肖像，但{self.narrator}没有同意商业使用"
+
+    @property
+    def en(self) -> str:
+        return f"the photo “{self.image_title}” is a portrait of {self.narrator}, who has not given commercial consent"
+
+
+def portraits_lacking(purpose: Purpose, audience: Audience = Audience.PUBLIC):
+    """Narrators whose portrait may not be used for ``purpose`` (their consent is missing)."""
+    from heritage.models import Narrator
+
+    portrayed = Narrator.objects.exclude(portrait=None)
+    missing = {n for n, _scope in missing_consent(portrayed.values_list("pk", flat=True), purpose, audience)}
+    return portrayed.filter(pk__in=missing)
+
+
 def kit_snippets(kit) -> list:
     """The snippets of ``kit`` in story order, as it stands in memory (a revision's object
     works too), with their pages, recordings and narrators loaded in three queries."""
@@ -71,6 +96,9 @@ def consent_problems(kit) -> list:
     for page in {s.page_id: s.page for s in snippets}.values():
         if not (page.live and may(page.specific, Purpose.COMMERCIAL, None)):
             problems += [SourceProblem(s.pk, s.text, page.title) for s in snippets if s.page_id == page.pk]
+    image_ids = [link.image_id for link in kit.kit_photos.all()]
+    for narrator in portraits_lacking(Purpose.COMMERCIAL).filter(portrait__in=image_ids).select_related("portrait"):
+        problems.append(PhotoProblem(narrator.portrait.title, narrator.credited_as))
     return problems
 
 

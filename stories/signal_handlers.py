@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
-from heritage.models import Consent
+from heritage.models import Consent, Narrator
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +16,7 @@ def on_consent_change(sender, instance, raw=False, **kwargs):
         return
     from .withdrawal import withdraw_kits_of
 
-    narrator_id = instance.narrator_id
+    narrator_id = instance.pk if isinstance(instance, Narrator) else instance.narrator_id
     transaction.on_commit(lambda: withdraw_kits_of(narrator_id))
 
 
@@ -57,6 +57,8 @@ def register() -> None:
 
     post_save.connect(on_consent_change, sender=Consent, dispatch_uid="stories_consent_saved")
     post_delete.connect(on_consent_change, sender=Consent, dispatch_uid="stories_consent_deleted")
+    # A narrator's record (their portrait, a consent added inline) changed.
+    post_save.connect(on_consent_change, sender=Narrator, dispatch_uid="stories_narrator_saved")
     for signal in (published, unpublished):
         signal.connect(on_kit_change, sender=BrandKit, dispatch_uid=f"stories_kit_{signal is published}")
     for signal in (page_published, page_unpublished):

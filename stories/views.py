@@ -15,7 +15,7 @@ from media.exceptions import BilingualError
 
 from . import board, snippets
 from .access import BOARD_ROLES, SHELF_ROLES, may_download, roles_required
-from .consent import consent_problems, visible_page_ids
+from .consent import consent_problems, portraits_lacking, visible_page_ids
 from .exporting import approved_revision, export_kit
 from .forms import NewKitForm
 from .models import BrandKit, StorySnippet, Workshop
@@ -111,7 +111,7 @@ def board_state(kit: BrandKit, user) -> dict:
     hidden = [s.pk for s in candidates if s.page_id not in visible]
     candidates = [s for s in candidates if s.page_id in visible]
     votes = dict(kit.votes.values_list("snippet").annotate(n=Count("pk")).values_list("snippet", "n"))
-    problems = {p.snippet_id for p in consent_problems(draft)}
+    problems = {getattr(p, "snippet_id", None) for p in consent_problems(draft)}
     my_votes = list(kit.votes.filter(voter=user).values_list("snippet_id", flat=True))
     return {
         "kit": {
@@ -138,7 +138,10 @@ def board_state(kit: BrandKit, user) -> dict:
         ],
         "images": [
             {"id": image.pk, "title": image.title, "thumb": image.get_rendition("fill-160x160").url}
-            for image in HeritageImage.objects.order_by("-created_at")[:60]
+            # Portraits of narrators who keep their face from the public are not offered.
+            for image in HeritageImage.objects.exclude(
+                pk__in=portraits_lacking(Purpose.VIEW).values("portrait")
+            ).order_by("-created_at")[:60]
         ],
     }
 

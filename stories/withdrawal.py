@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import models
 from wagtail.log_actions import log
 
+from heritage.models import Narrator
 from heritage.signal_handlers import pages_of_narrator
 
 from .consent import consent_problems
@@ -26,10 +27,13 @@ WITHDRAWN_ACTION = "stories.kit_withdrawn"
 def withdraw_kits_of(narrator_id: int) -> list[BrandKit]:
     """After a narrator's consent changed: every live kit quoting them (or a page they narrate)."""
     page_ids = pages_of_narrator(narrator_id)
+    portrait = Narrator.objects.filter(pk=narrator_id).values("portrait")
     return withdraw_lacking(
         BrandKit.objects.filter(live=True)
         .filter(
-            models.Q(kit_snippets__snippet__narrators=narrator_id) | models.Q(kit_snippets__snippet__page__in=page_ids)
+            models.Q(kit_snippets__snippet__narrators=narrator_id)
+            | models.Q(kit_snippets__snippet__page__in=page_ids)
+            | models.Q(kit_photos__image__in=portrait)
         )
         .distinct()
     )

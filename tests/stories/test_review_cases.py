@@ -144,3 +144,27 @@ def test_a_new_consent_record_makes_a_new_zip(make_kit, archive, tmp_path):
     record.save()
     assert export_kit(BrandKit.objects.get(pk=kit.pk)) != first
     f.villager()  # factories stay importable here
+
+
+def test_a_portrait_of_someone_without_consent_is_neither_offered_nor_sold(
+    make_kit, archive, people, client, django_capture_on_commit_callbacks
+):
+    from stories.models import KitPhoto
+
+    from .conftest import photo
+
+    kit = make_kit()
+    face = photo("张德明像")
+    zhang = archive["张德明"]
+    zhang.portrait = face
+    zhang.save()
+    client.force_login(people["participant"])
+    state = client.get(f"/kits/{kit.slug}/board/").context["state"]
+    assert face.pk not in {image["id"] for image in state["images"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        link = KitPhoto.objects.create(kit=kit, image=face, sort_order=9)
+        assert any("张德明像" in p.zh for p in consent_problems(BrandKit.objects.get(pk=kit.pk)))
+        zhang.save()  # a change to his record re-checks the kits that show his face
+    kit.refresh_from_db()
+    assert not kit.live and "张德明" in kit.withdrawn_reason
+    link.delete()
