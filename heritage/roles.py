@@ -112,9 +112,34 @@ def has_role(user, role: Role) -> bool:
     return GROUP_NAMES[Role(role)] in names
 
 
+RECORDING_ROLES = (Role.RECORDER, Role.FACILITATOR)
+
+
 def may_record(user) -> bool:
     """The recording station: recorders and facilitators."""
-    return has_role(user, Role.RECORDER) or has_role(user, Role.FACILITATOR)
+    return any(has_role(user, role) for role in RECORDING_ROLES)
+
+
+def roles_required(*roles: Role):
+    """View decorator: signed-out people are sent to sign in; signed-in people holding
+    none of ``roles`` get 403."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not any(has_role(request.user, role) for role in roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 def grant(user, *roles: Role) -> None:

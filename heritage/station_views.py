@@ -7,15 +7,13 @@ endpoints are media's (media/urls.py); these views are thin over heritage/statio
 
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import station
 from .models import ConsentScope, Narrator, TopicPrompt
-from .roles import may_record
+from .roles import RECORDING_ROLES, roles_required
 
 
 def _station_url(narrator_id: int, prompt_ids=()) -> str:
@@ -23,14 +21,8 @@ def _station_url(narrator_id: int, prompt_ids=()) -> str:
     return f"{reverse('station:page')}?{query}"
 
 
-def _check(request) -> None:
-    if not may_record(request.user):
-        raise PermissionDenied
-
-
-@login_required
+@roles_required(*RECORDING_ROLES)
 def page(request):
-    _check(request)
     narrator = None
     if request.GET.get("narrator", "").isdigit():
         narrator = get_object_or_404(Narrator, pk=request.GET["narrator"])
@@ -52,10 +44,9 @@ def page(request):
     return render(request, "heritage/station.html", context)
 
 
-@login_required
+@roles_required(*RECORDING_ROLES)
 @require_POST
 def add_narrator(request):
-    _check(request)
     try:
         narrator = station.create_narrator(request.POST.get("name", ""), request.POST.get("village", ""))
     except station.StationError as error:
@@ -63,11 +54,10 @@ def add_narrator(request):
     return redirect(_station_url(narrator.pk, request.POST.getlist("prompt")))
 
 
-@login_required
+@roles_required(*RECORDING_ROLES)
 @require_POST
 def consent_form(request, narrator_id: int):
     """A photographed signed consent form."""
-    _check(request)
     narrator = get_object_or_404(Narrator, pk=narrator_id)
     back = _station_url(narrator.pk, request.POST.getlist("prompt"))
     photo = request.FILES.get("photo")

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from heritage.consent import Purpose, permitted
 from heritage.models import HeritageImage, OralHistoryPage
-from heritage.roles import Role, has_role
+from heritage.roles import Role, has_role, roles_required
 from media.exceptions import BilingualError
 
 from . import board, snippets
-from .access import BOARD_ROLES, SHELF_ROLES, may_download, roles_required
+from .access import BOARD_ROLES, SHELF_ROLES, may_download
 from .consent import consent_problems, portraits_lacking, visible_page_ids
 from .exporting import approved_revision, export_kit
 from .forms import NewKitForm
