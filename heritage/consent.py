@@ -95,18 +95,11 @@ def may_audience(item, purpose: Purpose, audience: Audience) -> bool:
     It runs on every page view and audio request, and for every audience when the
     search index records who may find an item.
     """
-    levels, scopes = _rule(Purpose(purpose), Audience(audience))
+    levels, _scopes = _rule(Purpose(purpose), Audience(audience))
     if levels is not None and item.access_level not in levels:
         return False
     narrator_ids = set(item.narrator_links.values_list("narrator_id", flat=True))
-    if not narrator_ids:
-        return True
-    held = set(
-        Consent.objects.active()
-        .filter(narrator_id__in=narrator_ids, scope__in=scopes)
-        .values_list("narrator_id", "scope")
-    )
-    return all((narrator, scope) in held for narrator in narrator_ids for scope in scopes)
+    return not narrator_ids or not missing_consent(narrator_ids, purpose, audience)
 
 
 def audiences(item, purpose: Purpose = Purpose.VIEW) -> list[str]:
