@@ -7,7 +7,6 @@ once per revision: the same revision always gives the same files.
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
 from django.conf import settings
@@ -140,7 +139,3 @@ def export_kit(kit: BrandKit, out_dir: Path | None = None, *, rebuild: bool = Fa
         target.parent.mkdir(parents=True, exist_ok=True)
         write_bundle(content, target)
     return target
-
-
-def safe_slug(value: str) -> str:
-    return re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")[:80] or "kit"

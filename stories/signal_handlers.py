@@ -4,7 +4,7 @@ import logging
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.signals import page_published, page_unpublished, published, unpublished
+from wagtail.signals import page_published, page_unpublished
 
 from heritage.models import Consent, Narrator
 
@@ -28,10 +28,8 @@ def on_source_page_change(sender, instance, **kwargs):
     transaction.on_commit(lambda: withdraw_kits_of_page(page_id))
 
 
-def on_kit_change(sender, instance, **kwargs):
-    from .models import BrandKit
-
-    if isinstance(instance, BrandKit):
+def on_kit_change(sender, instance, raw=False, **kwargs):
+    if not raw:
         queue_sync([f"kit:{instance.pk}/"])
 
 
@@ -59,10 +57,9 @@ def register() -> None:
     post_delete.connect(on_consent_change, sender=Consent, dispatch_uid="stories_consent_deleted")
     # A narrator's record (their portrait, a consent added inline) changed.
     post_save.connect(on_consent_change, sender=Narrator, dispatch_uid="stories_narrator_saved")
-    for signal in (published, unpublished):
-        signal.connect(on_kit_change, sender=BrandKit, dispatch_uid=f"stories_kit_{signal is published}")
     for signal in (page_published, page_unpublished):
         signal.connect(on_source_page_change, dispatch_uid=f"stories_source_{signal is page_published}")
+    # Saving a revision, publishing and unpublishing all save the kit: post_save covers them.
     post_save.connect(on_kit_change, sender=BrandKit, dispatch_uid="stories_kit_saved")
     post_delete.connect(on_kit_change, sender=BrandKit, dispatch_uid="stories_kit_deleted")
     post_save.connect(on_snippet_change, sender=StorySnippet, dispatch_uid="stories_snippet_saved")

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from heritage.consent import Purpose, permitted
+from heritage.consent import Purpose, may
 from heritage.models import HeritageImage, OralHistoryPage
 from heritage.roles import Role, has_role, roles_required
 from media.exceptions import BilingualError
@@ -291,7 +291,7 @@ def kit_story(request, slug):
     for link in live.kit_snippets.all():
         snippet = link.snippet
         source = snippet.page.specific
-        visible = permitted(type(source).objects.filter(pk=source.pk), Purpose.VIEW, None).exists()
+        visible = may(source, Purpose.VIEW, None)
         quotes.append(
             {
                 "text": snippet.text,
