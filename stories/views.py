@@ -231,9 +231,9 @@ def snippet_create(request):
     workshop = None
     if data.get("workshop") is not None:
         workshop_id = data["workshop"]
-        if not isinstance(workshop_id, int) or not _workshops_of(request.user).filter(pk=workshop_id).exists():
+        workshop = _workshops_of(request.user).filter(pk=workshop_id).first() if isinstance(workshop_id, int) else None
+        if workshop is None:
             return _json({"error": "你不在这个工作坊里。", "error_en": "not a workshop of yours"}, 403)
-        workshop = Workshop.objects.get(pk=workshop_id)
     source = data.get("source")
     options = {"quote": data.get("quote", ""), "workshop": workshop}
     try:
