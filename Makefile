@@ -6,11 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages. At run time: kit labels are typeset by WeasyPrint (Pango) in Noto CJK.
 # For the tests also: Chromium for the browser tests, zbar to read the labels' QR codes,
-# PostgreSQL to run the search and archive tests a second time.
+# PostgreSQL to run the search and archive tests a second time; nginx for the production path.
 RUNTIME_DEBIAN_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBIAN_PACKAGES := $(RUNTIME_DEBIAN_PACKAGES) chromium libzbar0 postgresql
+TEST_DEBIAN_PACKAGES := $(RUNTIME_DEBIAN_PACKAGES) chromium libzbar0 postgresql nginx
 
-.PHONY: setup demo test bench lint format clean debian-test-packages debian-runtime-packages
+.PHONY: setup demo dev test bench lint format clean debian-test-packages debian-runtime-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,15 @@ demo: setup
 	@echo "档案：http://$(HOST):$(PORT)/   管理后台 / admin: http://$(HOST):$(PORT)/admin/"
 	@bash tools/serve.sh $(BIN) $(HOST) $(PORT)
 
+# Development: Django's runserver with DEBUG=1 (and the worker); never for anyone else to reach.
+dev: $(VENV)/.runtime
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	@bash tools/serve.sh $(BIN) $(HOST) $(PORT) dev
+
 test: $(VENV)/.test debian-test-packages
 	$(BIN)/pytest
 	bash tools/postgres_for_tests.sh run $(BIN)/pytest -q tests/search tests/heritage
+	bash tools/ci_production.sh $(BIN)
 
 bench: setup
 	$(BIN)/python bench/oral_history_page.py

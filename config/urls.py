@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from heritage import station_urls
+from heritage import accounts, station_urls
 from heritage import urls as heritage_urls
 from media import urls as recorder_urls
 from search import urls as search_urls
@@ -16,7 +16,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("accounts/profile/", accounts.profile, name="profile"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("archive-audio/", include(heritage_urls)),
     path("search/", include(search_urls)),
@@ -38,3 +39,9 @@ if settings.DEBUG:
     )
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Every error page in one shape, Chinese first (heritage/errors.py).
+handler400 = "heritage.errors.bad_request"
+handler403 = "heritage.errors.permission_denied"
+handler404 = "heritage.errors.page_not_found"
+handler500 = "heritage.errors.server_error"

@@ -1,14 +1,18 @@
 """Settings for every machine; what differs between machines comes from the environment.
 
-Variables (documented in README.md): DATABASE_URL, DATA_DIR, SECRET_KEY, DEBUG,
-ALLOWED_HOSTS, RECORDING_MAX_BYTES, RECORDING_MAX_SECONDS, TASK_BACKEND.
+Variables (documented in README.md and deploy/env.example): DATABASE_URL, DATA_DIR,
+SECRET_KEY, DEBUG, ALLOWED_HOSTS, the HTTPS and proxy switches, RECORDING_MAX_BYTES,
+RECORDING_MAX_SECONDS, TASK_BACKEND…
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+
+from config import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -20,19 +24,21 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value is None or value.strip() == "" else int(value)
+
+
+# Off unless asked for: the debug page shows settings and the environment to anyone.
+DEBUG = env_bool("DEBUG", False)
 
 # Uploads, derivatives, the SQLite file and (later) model weights live here, never
 # inside the code packages.
 DATA_DIR = Path(os.environ.get("DATA_DIR") or BASE_DIR / "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    # Only for a developer's own machine: DEBUG on, nothing reachable from outside.
-    SECRET_KEY = "insecure-development-key-libei-archive"
+# From the environment, or made once per install into the data folder (config/secret_key.py).
+SECRET_KEY = os.environ.get("SECRET_KEY") or secret_key.load_or_create(DATA_DIR / "secret_key")
 
 ALLOWED_HOSTS = [
     host.strip() for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if host.strip()
@@ -67,18 +73,25 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that may answer, so refusals and error pages carry the policy too.
+    "config.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware, whose slash redirect turns a PUT to a wrong address into a 500.
+    "heritage.middleware.MalformedRequestMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -128,10 +141,82 @@ AUTH_USER_MODEL = "heritage.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+# Where a sign-in lands when no safe `next` is given: each role's own start (heritage/accounts.py).
+LOGIN_REDIRECT_URL = "/accounts/profile/"
+
+# Brute force on both sign-in forms (the site's and Wagtail's admin, both Django's
+# LoginView): django-axes, database handler (shared by every gunicorn worker), keyed on
+# username and address together, because a village shares one NAT address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "heritage.errors.locked_out"
+AXES_CLIENT_IP_CALLABLE = "heritage.middleware.client_ip"
+AXES_VERBOSE = False
+
+# HTTPS and the proxy in front. Defaults suit the plain-http demo on 127.0.0.1; production
+# sets them (deploy/env.example) and `manage.py check --deploy` then has nothing to say.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+# Behind nginx (deploy/nginx), which overwrites X-Forwarded-Proto and X-Forwarded-For: only
+# then may they be believed, otherwise any client could claim HTTPS or another address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Wagtail's preview frames itself with its own per-view override; nothing else may be framed.
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp 4). Public pages: scripts from our static files only;
+# a template that truly needs an inline script reads `request.csp_nonce` and NONCE turns
+# into its nonce (otherwise django-csp drops it). Inline styles stay allowed (a kit-board
+# tool carries a <style> block; styles cannot run code). The recorder plays back blobs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin (config/csp.py): its widgets still print inline <script> blocks
+# (wagtail#12940) and cannot know a nonce, and a nonce would make browsers ignore
+# 'unsafe-inline'; its preview frames the site from /admin/ itself.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+ADMIN_URL_PREFIX = "/admin/"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Simplified Chinese first, English second.
 LANGUAGE_CODE = "zh-hans"
@@ -151,8 +236,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "uploads"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names (cached for ever by browsers) once collected; plain names for runserver.
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -199,6 +285,19 @@ TASKS = {
         "BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# The periodic jobs `manage.py run_scheduler` runs (heritage/scheduler.py): a command line
+# and its interval in seconds. A command not installed yet is skipped with a warning.
+SCHEDULED_COMMANDS = [
+    ("consent_sweep", 60),
+    ("fixity", 7 * 86400),
+    ("recorder_uploads --clean", 86400),
+]
+# How often the scheduler looks whether something is due (seconds).
+SCHEDULER_POLL_SECONDS = 15
+
+# A refused CSRF check answers like every other refusal (heritage/errors.py).
+CSRF_FAILURE_VIEW = "heritage.errors.csrf_failure"
 
 WAGTAIL_SITE_NAME = "立碑村味道记忆 · Libei Heritage Archive"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")

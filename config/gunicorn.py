@@ -1,0 +1,22 @@
+"""gunicorn's settings, the same for `make demo` (tools/serve.sh) and systemd (deploy/).
+
+Three sync workers on two cores rather than the usual 2 × cores + 1: transcription runs on
+the same machine (SERVING-AND-ARCHIVING.md §8). Downloads do not hold a worker in
+production: nginx sends the files (X-Accel-Redirect) and buffers slow clients.
+"""
+
+import os
+
+wsgi_app = "config.wsgi:application"
+# Under systemd the socket comes from deploy/systemd/libei-web.socket and this is ignored.
+bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_WORKERS", "3"))
+# A facilitator's upload in the admin is probed and converted within the request; an hour
+# of audio takes far longer than gunicorn's usual 30 s.
+timeout = int(os.environ.get("WEB_TIMEOUT", "120"))
+graceful_timeout = 30
+# Recycle workers now and then, so a slow leak never grows into an outage.
+max_requests = 1000
+max_requests_jitter = 100
+accesslog = "-"
+errorlog = "-"
