@@ -36,7 +36,7 @@ class Crawl:
             headers={"Accept": "text/html", **(headers or {})},
         )
         try:
-            with self.opener.open(request, timeout=60) as response:
+            with self.opener.open(request, timeout=180) as response:
                 status, body, got = response.status, response.read(), response.headers
         except urllib.error.HTTPError as error:
             status, body, got = error.code, error.read(), error.headers

@@ -328,5 +328,7 @@ LOGGING = {
         "faster_whisper": {"level": "WARNING"},
         # WeasyPrint reports each layout step at INFO.
         "weasyprint": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

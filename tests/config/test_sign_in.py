@@ -46,7 +46,7 @@ def test_each_role_lands_on_its_own_start(client, roles, start):
 def test_a_safe_next_is_honoured_and_a_foreign_one_is_not(client):
     f.site_tree()
     user = _person(Role.SELLER)
-    assert _sign_in(client, user.username, next="/search/?q=辣椒")["Location"] == "/search/?q=辣椒"
+    assert _sign_in(client, user.username, next="/search/?q=lazi")["Location"] == "/search/?q=lazi"
     client.logout()
     assert _sign_in(client, user.username, next="https://evil.example/")["Location"] == "/kits/shelf/"
 
