@@ -66,7 +66,8 @@ fi
 
 web_port=$(free_port)
 step "gunicorn and nginx"
-WEB_BIND="127.0.0.1:$web_port" WEB_WORKERS=3 "$bin/gunicorn" --config config/gunicorn.py \
+# As behind the production nginx: believe its forwarded headers, let it send media files.
+BEHIND_PROXY=1 MEDIA_ACCEL_REDIRECT=/_protected/ WEB_BIND="127.0.0.1:$web_port" WEB_WORKERS=3 "$bin/gunicorn" --config config/gunicorn.py \
   >"$work/gunicorn.log" 2>&1 &
 pids+=($!)
 
