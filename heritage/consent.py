@@ -7,13 +7,16 @@ view, search and exports. The rules (DOMAIN.md, "Heritage ethics"):
   narrators all keep at least *archive* consent, whatever its access level.
 * Community members (and recorders and workshop participants) may see *public* and
   *community* items; anonymous visitors
-  only *public* ones. For both, every narrator of the item must keep *public
-  display* consent: an archive-only or withdrawn narrator makes the item private.
+  only *public* ones. For both, every narrator of the item must keep *archive* and
+  *public display* consent: an archive-only or withdrawn narrator makes the item private.
 * Commercial brand use needs everything viewing needs, plus *commercial* consent
   from every narrator.
 
-Withdrawal acts from the moment it is recorded; items without narrators depend on
-their access level alone.
+Scopes cascade: public display and commercial use rest on the archive consent, so a
+narrator who withdraws only *archive* consent disappears for everyone (issue 10,
+finding 9). Consent is a function of *now*: a withdrawal dated ahead takes effect at
+its time, and a pending re-grant (heritage.consent_log) never counts until a
+facilitator confirms it. Items without narrators depend on their access level alone.
 """
 
 from enum import StrEnum
@@ -59,9 +62,10 @@ _LEVELS = {
     Audience.COMMUNITY: [AccessLevel.PUBLIC, AccessLevel.COMMUNITY],
     Audience.FACILITATOR: None,
 }
+# Archive first everywhere: public display and brand use are uses *of the archive*.
 _SCOPES = {
-    Audience.PUBLIC: [ConsentScope.PUBLIC],
-    Audience.COMMUNITY: [ConsentScope.PUBLIC],
+    Audience.PUBLIC: [ConsentScope.ARCHIVE, ConsentScope.PUBLIC],
+    Audience.COMMUNITY: [ConsentScope.ARCHIVE, ConsentScope.PUBLIC],
     Audience.FACILITATOR: [ConsentScope.ARCHIVE],
 }
 
