@@ -21,7 +21,7 @@ facilitator confirms it. Items without narrators depend on their access level al
 
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from .models.people import AccessLevel, Consent, ConsentScope, Narrator
 from .roles import Role, has_role
@@ -125,6 +125,26 @@ def missing_consent(narrator_ids, purpose: Purpose, audience: Audience = Audienc
         .values_list("narrator_id", "scope")
     )
     return [(n, s) for n in sorted(narrator_ids) for s in scopes if (n, s) not in held]
+
+
+def excluded_search_subjects(audience: str) -> set[str]:
+    """Narrator ids (as text) lacking, *now*, a scope ``audience`` needs to view their items.
+
+    Search asks this on every request (settings.SEARCH_EXCLUDED_SUBJECTS) and leaves out
+    every document naming one of them: a withdrawal shows in the very next search, with
+    the worker stopped or the withdrawal dated ahead (issue 10, findings 3 and 4). One
+    query; the set is the few narrators who withdrew or never gave these scopes.
+    """
+    _levels, scopes = _rule(Purpose.VIEW, Audience(audience))
+    holding_all = (
+        Consent.objects.active()
+        .filter(scope__in=scopes)
+        .values("narrator_id")
+        .annotate(scopes=Count("scope", distinct=True))
+        .filter(scopes=len(scopes))
+        .values("narrator_id")
+    )
+    return {str(pk) for pk in Narrator.objects.exclude(pk__in=holding_all).values_list("pk", flat=True)}
 
 
 def consent_records(narrator_ids, purpose: Purpose, audience: Audience = Audience.PUBLIC) -> list[Consent]:

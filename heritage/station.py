@@ -17,6 +17,7 @@ from wagtail.models import Collection, CollectionViewRestriction
 
 from media.exceptions import BilingualError
 
+from . import consent_log
 from .models import (
     Consent,
     ConsentMethod,
@@ -69,22 +70,41 @@ def clean_scopes(scopes) -> list[str]:
 
 @transaction.atomic
 def record_consent(narrator: Narrator, scopes, method: str, witness, recording=None, document=None) -> list[Consent]:
-    """One active consent per scope; a scope already held is not given twice."""
+    """One consent per scope; a scope already held (or already waiting) is not given twice.
+
+    A scope the narrator once withdrew comes back *pending* (heritage.consent_log): the
+    station cannot undo a withdrawal, a facilitator confirms the evidence in the admin.
+    """
     given = timezone.now()
     held = set(Consent.objects.active().filter(narrator=narrator).values_list("scope", flat=True))
+    held |= set(narrator.pending_consents().values_list("scope", flat=True))
     return [
-        Consent.objects.create(
-            narrator=narrator,
-            scope=scope,
-            given_at=given,
+        consent_log.grant(
+            narrator,
+            scope,
             method=method,
+            by=witness,
+            source="station",
+            given_at=given,
+            witnessed_by=witness,
             evidence_recording=recording,
             evidence_document=document,
-            witnessed_by=witness,
         )
         for scope in clean_scopes(scopes)
         if scope not in held
     ]
+
+
+def pending_notice(narrator: Narrator) -> str:
+    """What the station tells the recorder when a grant waits for a facilitator (Chinese first)."""
+    pending = [ConsentScope(scope).label for scope in narrator.pending_consents().values_list("scope", flat=True)]
+    if not pending:
+        return ""
+    scopes = "、".join(f"“{label}”" for label in dict.fromkeys(pending))
+    return (
+        f"{narrator.name}以前撤回过{scopes}的同意。这次的同意已经记下，但要等协作者核实证据后才生效。"
+        " (Consent once withdrawn waits for a facilitator to confirm it.)"
+    )
 
 
 def consent_collection() -> Collection:
