@@ -119,10 +119,15 @@ def test_nobody_excluded_costs_nothing_and_changes_nothing(archive):
 
 # Every backend: the same exclusion in the embedded dialects and Elasticsearch.
 
+
+def _doc(key, title, body, narrators, subjects):
+    return SearchDocument(key, "memory", title, body, f"/{key}/", ["public"], narrators=narrators, subjects=subjects)
+
+
 DOCS = [
-    SearchDocument("a", "memory", "腊肉的故事", "熏腊肉", "/a/", ["public"], narrators=["甲"], subjects=["1"]),
-    SearchDocument("b", "memory", "腊肉两家", "腊肉切片", "/b/", ["public"], narrators=["甲", "乙"], subjects=["1", "2"]),
-    SearchDocument("c", "memory", "腊肉乙家", "腊肉蒸", "/c/", ["public"], narrators=["乙"], subjects=["2"]),
+    _doc("a", "腊肉的故事", "熏腊肉", ["甲"], ["1"]),
+    _doc("b", "腊肉两家", "腊肉切片", ["甲", "乙"], ["1", "2"]),
+    _doc("c", "腊肉乙家", "腊肉蒸", ["乙"], ["2"]),
 ]
 
 
