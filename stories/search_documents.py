@@ -15,6 +15,10 @@ from .models import BrandKit, StorySnippet
 AUDIENCES = ["facilitator"]
 
 
+def snippet_key(pk: int) -> str:
+    return f"snippet:{pk}/"
+
+
 def _page_narrator_ids(page) -> list[int]:
     links = getattr(page, "narrator_links", None)
     return list(links.values_list("narrator_id", flat=True)) if links is not None else []
@@ -26,7 +30,7 @@ def snippet_document(snippet: StorySnippet) -> SearchDocument:
     if snippet.start is not None:
         url = f"{url}?t={int(snippet.start)}"
     return SearchDocument(
-        f"snippet:{snippet.pk}/",
+        snippet_key(snippet.pk),
         "snippet",
         f"{page.title} · {snippet.where}",
         snippet.text,
