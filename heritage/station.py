@@ -23,6 +23,7 @@ from .models import (
     ConsentMethod,
     ConsentScope,
     Narrator,
+    OralHistoryPage,
     StationRecording,
     StationRecordingKind,
     TopicPrompt,
@@ -169,6 +170,18 @@ class StationHooks:
             topic = f"：{clean['prompt']}" if clean["prompt"] else ""
             clean["title"] = f"{narrator.name}{topic} {timezone.localtime():%Y-%m-%d %H:%M}"
         return clean
+
+    @staticmethod
+    def withheld(recording_ids) -> set[int]:
+        """Recordings nobody may use now: a narrator in them (filed by the station, or
+        linked through an oral history) lacks archive consent. A spoken-consent recording
+        stays usable: it is the narrator's consent record, which facilitators check."""
+        lacking = Narrator.objects.lacking_consent(ConsentScope.ARCHIVE)
+        station = StationRecording.objects.filter(recording_id__in=recording_ids, narrator__in=lacking).exclude(
+            kind=StationRecordingKind.CONSENT
+        )
+        pages = OralHistoryPage.objects.filter(recording_id__in=recording_ids, narrator_links__narrator__in=lacking)
+        return set(station.values_list("recording_id", flat=True)) | set(pages.values_list("recording_id", flat=True))
 
     @staticmethod
     def attach(recording, meta: dict, user) -> None:
