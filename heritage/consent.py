@@ -7,18 +7,21 @@ view, search and exports. The rules (DOMAIN.md, "Heritage ethics"):
   narrators all keep at least *archive* consent, whatever its access level.
 * Community members (and recorders and workshop participants) may see *public* and
   *community* items; anonymous visitors
-  only *public* ones. For both, every narrator of the item must keep *public
-  display* consent: an archive-only or withdrawn narrator makes the item private.
+  only *public* ones. For both, every narrator of the item must keep *archive* and
+  *public display* consent: an archive-only or withdrawn narrator makes the item private.
 * Commercial brand use needs everything viewing needs, plus *commercial* consent
   from every narrator.
 
-Withdrawal acts from the moment it is recorded; items without narrators depend on
-their access level alone.
+Scopes cascade: public display and commercial use rest on the archive consent, so a
+narrator who withdraws only *archive* consent disappears for everyone (issue 10,
+finding 9). Consent is a function of *now*: a withdrawal dated ahead takes effect at
+its time, and a pending re-grant (heritage.consent_log) never counts until a
+facilitator confirms it. Items without narrators depend on their access level alone.
 """
 
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from .models.people import AccessLevel, Consent, ConsentScope, Narrator
 from .roles import Role, has_role
@@ -59,9 +62,10 @@ _LEVELS = {
     Audience.COMMUNITY: [AccessLevel.PUBLIC, AccessLevel.COMMUNITY],
     Audience.FACILITATOR: None,
 }
+# Archive first everywhere: public display and brand use are uses *of the archive*.
 _SCOPES = {
-    Audience.PUBLIC: [ConsentScope.PUBLIC],
-    Audience.COMMUNITY: [ConsentScope.PUBLIC],
+    Audience.PUBLIC: [ConsentScope.ARCHIVE, ConsentScope.PUBLIC],
+    Audience.COMMUNITY: [ConsentScope.ARCHIVE, ConsentScope.PUBLIC],
     Audience.FACILITATOR: [ConsentScope.ARCHIVE],
 }
 
@@ -121,6 +125,26 @@ def missing_consent(narrator_ids, purpose: Purpose, audience: Audience = Audienc
         .values_list("narrator_id", "scope")
     )
     return [(n, s) for n in sorted(narrator_ids) for s in scopes if (n, s) not in held]
+
+
+def excluded_search_subjects(audience: str) -> set[str]:
+    """Narrator ids (as text) lacking, *now*, a scope ``audience`` needs to view their items.
+
+    Search asks this on every request (settings.SEARCH_EXCLUDED_SUBJECTS) and leaves out
+    every document naming one of them: a withdrawal shows in the very next search, with
+    the worker stopped or the withdrawal dated ahead (issue 10, findings 3 and 4). One
+    query; the set is the few narrators who withdrew or never gave these scopes.
+    """
+    _levels, scopes = _rule(Purpose.VIEW, Audience(audience))
+    holding_all = (
+        Consent.objects.active()
+        .filter(scope__in=scopes)
+        .values("narrator_id")
+        .annotate(scopes=Count("scope", distinct=True))
+        .filter(scopes=len(scopes))
+        .values("narrator_id")
+    )
+    return {str(pk) for pk in Narrator.objects.exclude(pk__in=holding_all).values_list("pk", flat=True)}
 
 
 def consent_records(narrator_ids, purpose: Purpose, audience: Audience = Audience.PUBLIC) -> list[Consent]:

@@ -38,6 +38,8 @@ def page_documents(page) -> list[SearchDocument]:
     shared = {
         "audiences": audiences(page),
         "narrators": [n.credited_as for n in narrators],
+        # Ids, for the search service to apply consent at query time (heritage.consent.excluded_search_subjects).
+        "subjects": [str(n.pk) for n in narrators],
         "villages": sorted({n.village for n in narrators if n.village}),
         "themes": [t.name for t in page.themes.all()],
         "tags": [t.name for t in page.tags.all()],

@@ -17,11 +17,13 @@ from wagtail.models import Collection, CollectionViewRestriction
 
 from media.exceptions import BilingualError
 
+from . import consent_log
 from .models import (
     Consent,
     ConsentMethod,
     ConsentScope,
     Narrator,
+    OralHistoryPage,
     StationRecording,
     StationRecordingKind,
     TopicPrompt,
@@ -69,22 +71,41 @@ def clean_scopes(scopes) -> list[str]:
 
 @transaction.atomic
 def record_consent(narrator: Narrator, scopes, method: str, witness, recording=None, document=None) -> list[Consent]:
-    """One active consent per scope; a scope already held is not given twice."""
+    """One consent per scope; a scope already held (or already waiting) is not given twice.
+
+    A scope the narrator once withdrew comes back *pending* (heritage.consent_log): the
+    station cannot undo a withdrawal, a facilitator confirms the evidence in the admin.
+    """
     given = timezone.now()
     held = set(Consent.objects.active().filter(narrator=narrator).values_list("scope", flat=True))
+    held |= set(narrator.pending_consents().values_list("scope", flat=True))
     return [
-        Consent.objects.create(
-            narrator=narrator,
-            scope=scope,
-            given_at=given,
+        consent_log.grant(
+            narrator,
+            scope,
             method=method,
+            by=witness,
+            source="station",
+            given_at=given,
+            witnessed_by=witness,
             evidence_recording=recording,
             evidence_document=document,
-            witnessed_by=witness,
         )
         for scope in clean_scopes(scopes)
         if scope not in held
     ]
+
+
+def pending_notice(narrator: Narrator) -> str:
+    """What the station tells the recorder when a grant waits for a facilitator (Chinese first)."""
+    pending = [ConsentScope(scope).label for scope in narrator.pending_consents().values_list("scope", flat=True)]
+    if not pending:
+        return ""
+    scopes = "、".join(f"“{label}”" for label in dict.fromkeys(pending))
+    return (
+        f"{narrator.name}以前撤回过{scopes}的同意。这次的同意已经记下，但要等协作者核实证据后才生效。"
+        " (Consent once withdrawn waits for a facilitator to confirm it.)"
+    )
 
 
 def consent_collection() -> Collection:
@@ -149,6 +170,18 @@ class StationHooks:
             topic = f"：{clean['prompt']}" if clean["prompt"] else ""
             clean["title"] = f"{narrator.name}{topic} {timezone.localtime():%Y-%m-%d %H:%M}"
         return clean
+
+    @staticmethod
+    def withheld(recording_ids) -> set[int]:
+        """Recordings nobody may use now: a narrator in them (filed by the station, or
+        linked through an oral history) lacks archive consent. A spoken-consent recording
+        stays usable: it is the narrator's consent record, which facilitators check."""
+        lacking = Narrator.objects.lacking_consent(ConsentScope.ARCHIVE)
+        station = StationRecording.objects.filter(recording_id__in=recording_ids, narrator__in=lacking).exclude(
+            kind=StationRecordingKind.CONSENT
+        )
+        pages = OralHistoryPage.objects.filter(recording_id__in=recording_ids, narrator_links__narrator__in=lacking)
+        return set(station.values_list("recording_id", flat=True)) | set(pages.values_list("recording_id", flat=True))
 
     @staticmethod
     def attach(recording, meta: dict, user) -> None:

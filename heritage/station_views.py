@@ -32,6 +32,7 @@ def page(request):
         "prompts": chosen,
         "prompt_texts": [p.text for p in chosen],
         "error": request.GET.get("error", ""),
+        "notice": station.pending_notice(narrator) if narrator else "",
         "scopes": ConsentScope.choices,
     }
     if narrator is None:

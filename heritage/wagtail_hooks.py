@@ -2,10 +2,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
+from .forms import NarratorForm
 from .models import GlossaryTerm, Narrator, Theme, TopicPrompt
 
 
@@ -17,6 +19,8 @@ class NarratorViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["name", "village", "birth_year", "dialect"]
     search_fields = ["name", "village"]
+    # Consent edits in this form are logged, and re-grants held pending (heritage/forms.py).
+    edit_handler = ObjectList(Narrator.panels, base_form_class=NarratorForm)
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -58,6 +62,7 @@ def glossary_urls():
     return [
         path("glossary/suggestions/", admin_views.glossary_suggestions, name="heritage_glossary_suggestions"),
         path("glossary/suggestions/add/", admin_views.add_suggested_term, name="heritage_glossary_add"),
+        path("consents/<int:consent_id>/confirm/", admin_views.confirm_consent, name="heritage_consent_confirm"),
     ]
 
 

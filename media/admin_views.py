@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .access import check_usable, refuse_withheld
 from .models import AudioRecording, Transcript, TranscriptionJob
 from .serving import ranged_file_response
 from .transcription.editing import EditRejected, latest_revision, save_edit
@@ -23,7 +24,9 @@ PERMISSION = "media.change_audiorecording"
 def _recording(request, recording_id: int) -> AudioRecording:
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
-    return get_object_or_404(AudioRecording, pk=recording_id)
+    recording = get_object_or_404(AudioRecording, pk=recording_id)
+    check_usable(recording)  # archive consent withdrawn: facilitators too are refused
+    return recording
 
 
 def _job_state(recording: AudioRecording) -> dict | None:
@@ -39,6 +42,7 @@ def _job_state(recording: AudioRecording) -> dict | None:
     }
 
 
+@refuse_withheld()
 def editor(request, recording_id: int):
     recording = _recording(request, recording_id)
     transcript, _created = Transcript.objects.get_or_create(recording=recording)
@@ -73,6 +77,7 @@ def editor(request, recording_id: int):
 
 
 @require_POST
+@refuse_withheld(json=True)
 def save(request, recording_id: int):
     recording = _recording(request, recording_id)
     transcript = get_object_or_404(Transcript, recording=recording)
@@ -87,21 +92,25 @@ def save(request, recording_id: int):
 
 
 @require_POST
+@refuse_withheld()
 def transcribe(request, recording_id: int):
     recording = _recording(request, recording_id)
     start_transcription(recording, user=request.user)
     return redirect("media_transcript_editor", recording.pk)
 
 
+@refuse_withheld(json=True)
 def status(request, recording_id: int):
     return JsonResponse({"job": _job_state(_recording(request, recording_id))})
 
 
+@refuse_withheld()
 def audio(request, recording_id: int):
     recording = _recording(request, recording_id)
     return ranged_file_response(request, Path(settings.MEDIA_ROOT) / recording.derivative.name)
 
 
+@refuse_withheld()
 def export(request, recording_id: int, fmt: str):
     recording = _recording(request, recording_id)
     if fmt not in FORMATS:

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import uploads
+from .access import check_usable, refuse_withheld, withheld
 from .exceptions import BilingualError, DuplicateRecording
 from .models import AudioRecording, TranscriptionJob, UploadSession
 from .serving import ranged_file_response
@@ -100,6 +101,7 @@ def _visible_recording(request, pk: int) -> AudioRecording:
     own = recording.uploaded_by_id == request.user.pk and request.user.has_perm(RECORD)
     if not own and not request.user.has_perm(VIEW_ALL):
         raise Http404
+    check_usable(recording)
     return recording
 
 
@@ -119,12 +121,14 @@ def recording_state(recording: AudioRecording) -> dict:
 
 
 @require_GET
+@refuse_withheld(json=True)
 def recording_status(request, pk: int):
     recording = _visible_recording(request, pk)
     return JsonResponse(recording_state(recording), json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
+@refuse_withheld()
 def recording_audio(request, pk: int):
     recording = _visible_recording(request, pk)
     path = Path(settings.MEDIA_ROOT) / recording.original.name
@@ -139,5 +143,9 @@ def my_recordings(request):
     """A recorder's own recordings, newest first, with their transcription."""
     if not request.user.has_perm(RECORD):
         raise PermissionDenied
-    recordings = AudioRecording.objects.filter(uploaded_by=request.user).prefetch_related("transcription_jobs")[:100]
+    recordings = list(
+        AudioRecording.objects.filter(uploaded_by=request.user).prefetch_related("transcription_jobs")[:100]
+    )
+    hidden = withheld(r.pk for r in recordings)
+    recordings = [r for r in recordings if r.pk not in hidden]
     return render(request, "media/my_recordings.html", {"recordings": recordings})

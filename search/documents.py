@@ -22,6 +22,9 @@ class SearchDocument:
     decade: int | None = None
     start: float | None = None
     end: float | None = None
+    # Whose consent the document rests on (opaque ids from the app): the service drops, at
+    # query time, documents naming a subject the app says may not be shown to this audience now.
+    subjects: list[str] = field(default_factory=list)
 
     def facet_values(self) -> list[tuple[str, str]]:
         values = [("kind", self.kind)]
@@ -71,3 +74,5 @@ class Query:
     filters: dict[str, str] = field(default_factory=dict)
     limit: int = 20
     offset: int = 0
+    # Documents naming any of these subjects are left out: results, totals, facets.
+    excluded_subjects: frozenset[str] = frozenset()

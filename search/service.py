@@ -25,6 +25,16 @@ def audience_of(user) -> str:
     return str(import_string(settings.SEARCH_AUDIENCE)(user))
 
 
+def excluded_subjects(audience: str) -> frozenset[str]:
+    """Subjects whose documents ``audience`` may not find *now* (settings.SEARCH_EXCLUDED_SUBJECTS).
+
+    Asked on every request: the index may lag a withdrawal (the worker may be down, a
+    withdrawal may be dated ahead), the answer here does not.
+    """
+    path = getattr(settings, "SEARCH_EXCLUDED_SUBJECTS", "")
+    return frozenset(str(subject) for subject in import_string(path)(audience)) if path else frozenset()
+
+
 def documents():
     """Every document the apps offer (settings.SEARCH_DOCUMENT_SOURCES)."""
     for source in settings.SEARCH_DOCUMENT_SOURCES:
@@ -33,22 +43,26 @@ def documents():
 
 def search(text: str, user=None, filters: dict | None = None, limit: int = 20, offset: int = 0) -> Results:
     filters = {name: str(value)[:100] for name, value in (filters or {}).items() if name in FACETS and value}
+    audience = audience_of(user)
     query = Query(
         text=text or "",
-        audience=audience_of(user),
+        audience=audience,
         filters=filters,
         limit=max(1, min(int(limit), MAX_LIMIT)),
         offset=max(0, min(int(offset), 10_000)),
+        excluded_subjects=excluded_subjects(audience),
     )
     return get_backend().search(query)
 
 
 def suggest(prefix: str, user=None, limit: int = 8) -> list[dict]:
-    return get_backend().suggest(prefix or "", audience_of(user), limit)
+    audience = audience_of(user)
+    return get_backend().suggest(prefix or "", audience, limit, excluded_subjects(audience))
 
 
 def related(key: str, user=None, limit: int = 5) -> list[dict]:
-    return get_backend().related(key, audience_of(user), limit)
+    audience = audience_of(user)
+    return get_backend().related(key, audience, limit, excluded_subjects(audience))
 
 
 def rebuild(progress=None) -> int:

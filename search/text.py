@@ -163,6 +163,11 @@ def parse_query(query: str) -> ParsedQuery:
     return parsed
 
 
+def subject_token(subject: str) -> str:
+    """One index token for a subject id, whatever characters it holds (hex: letters and digits only)."""
+    return "s" + subject.encode().hex()
+
+
 def fts_phrase(words: list[str], prefix: bool = False) -> str:
     """An FTS5 phrase with every token quoted, so nothing the user typed is query syntax."""
     quoted = " + ".join('"' + word.replace('"', '""') + '"' for word in words)

@@ -15,19 +15,30 @@ from .models import BrandKit, StorySnippet
 AUDIENCES = ["facilitator"]
 
 
+def snippet_key(pk: int) -> str:
+    return f"snippet:{pk}/"
+
+
+def _page_narrator_ids(page) -> list[int]:
+    links = getattr(page, "narrator_links", None)
+    return list(links.values_list("narrator_id", flat=True)) if links is not None else []
+
+
 def snippet_document(snippet: StorySnippet) -> SearchDocument:
     page = snippet.page.specific
     url = page.url or ""
     if snippet.start is not None:
         url = f"{url}?t={int(snippet.start)}"
     return SearchDocument(
-        f"snippet:{snippet.pk}/",
+        snippet_key(snippet.pk),
         "snippet",
         f"{page.title} · {snippet.where}",
         snippet.text,
         url,
         AUDIENCES,
         narrators=[n.credited_as for n in snippet.narrators.all()],
+        # Consent applied at query time: a quote leaves search when its narrator withdraws.
+        subjects=sorted({str(n.pk) for n in snippet.narrators.all()} | {str(pk) for pk in _page_narrator_ids(page)}),
         villages=sorted({n.village for n in snippet.narrators.all() if n.village}),
         start=snippet.start,
         end=snippet.end,
@@ -39,7 +50,8 @@ def kit_document(kit: BrandKit) -> SearchDocument:
     body = "\n".join(
         part for part in (draft.tagline, draft.short_story, draft.long_story, draft.selling_points) if part
     )
-    narrators = {n.credited_as for link in draft.kit_snippets.all() for n in link.snippet.narrators.all()}
+    people = [n for link in draft.kit_snippets.all() for n in link.snippet.narrators.all()]
+    narrators = {n.credited_as for n in people}
     return SearchDocument(
         f"kit:{kit.pk}/",
         "kit",
@@ -48,6 +60,7 @@ def kit_document(kit: BrandKit) -> SearchDocument:
         reverse("stories:board", args=[kit.slug]),
         AUDIENCES,
         narrators=sorted(narrators),
+        subjects=sorted({str(n.pk) for n in people}),
     )
 
 

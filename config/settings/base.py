@@ -332,3 +332,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Consent applied by search at query time (issue 10): the narrators whose documents an
+# audience may not find now, asked of heritage on every search, suggestion and count.
+SEARCH_EXCLUDED_SUBJECTS = "heritage.consent.excluded_search_subjects"

@@ -15,8 +15,8 @@ from wagtail.models import Page, Site
 from media.ingest import ingest
 from media.models import AudioRecording, Transcript, TranscriptSegment
 
+from .. import consent_log
 from ..models import (
-    Consent,
     FamilyMemoryPage,
     GlossaryTerm,
     HeritageIndexPage,
@@ -122,25 +122,20 @@ def ensure_narrators(witness: User) -> dict[str, Narrator]:
     for spec in content.NARRATORS:
         narrator = Narrator.objects.filter(name=spec["name"], is_demo=True).first()
         if narrator is None:
-            narrator = Narrator(
+            narrator = Narrator.objects.create(
                 name=spec["name"],
                 birth_year=spec["birth_year"],
                 dialect=spec["dialect"],
                 biography=spec["biography"],
                 is_demo=True,
             )
-            narrator.consents = [
-                Consent(
-                    scope=scope,
-                    method=method,
-                    given_at=CONSENT_GIVEN,
-                    witnessed_by=witness,
-                    withdrawn_at=CONSENT_WITHDRAWN if withdrawal else None,
-                    withdrawal_note=withdrawal or "",
+            # Through the consent log, like the admin and the station: the demo's history is logged too.
+            for scope, method, withdrawal in spec["consents"]:
+                consent = consent_log.grant(
+                    narrator, scope, method=method, by=witness, source="demo", given_at=CONSENT_GIVEN
                 )
-                for scope, method, withdrawal in spec["consents"]
-            ]
-            narrator.save()
+                if withdrawal:
+                    consent_log.withdraw(consent, by=witness, source="demo", at=CONSENT_WITHDRAWN, note=withdrawal)
         narrators[spec["name"]] = narrator
     return narrators
 

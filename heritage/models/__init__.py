@@ -10,13 +10,28 @@ from .pages import (
     RecipeNarrator,
     RecipePage,
 )
-from .people import AccessLevel, Consent, ConsentMethod, ConsentScope, Narrator, User
+from .people import (
+    AccessLevel,
+    Consent,
+    ConsentChange,
+    ConsentChangeAction,
+    ConsentMethod,
+    ConsentScope,
+    ConsentStatus,
+    ConsentSweep,
+    Narrator,
+    User,
+)
 from .station import StationRecording, StationRecordingKind, TopicPrompt
 from .taxonomy import Theme
 
 __all__ = [
     "AccessLevel",
     "Consent",
+    "ConsentChange",
+    "ConsentChangeAction",
+    "ConsentStatus",
+    "ConsentSweep",
     "GlossaryTerm",
     "ConsentMethod",
     "ConsentScope",

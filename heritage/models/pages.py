@@ -80,6 +80,13 @@ class HeritageItem(Page):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
+    def serve_preview(self, request, mode_name):
+        # Previews render the template without serve(): the gate is asked here too, so an
+        # archive withdrawal closes the preview for facilitators (issue 10, finding 8).
+        if not self.is_visible_to(request.user):
+            raise Http404("讲述人已撤回同意，不能预览")
+        return super().serve_preview(request, mode_name)
+
     def get_context(self, request, *args, **kwargs):
         from search.exceptions import SearchUnavailable
         from search.service import related

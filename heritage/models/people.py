@@ -14,6 +14,8 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from ..panels import ConsentLogPanel
+
 
 class User(AbstractUser):
     """An account: facilitator, villager, seller; roles are groups and permissions."""
@@ -41,6 +43,13 @@ class ConsentScope(models.TextChoices):
 class ConsentMethod(models.TextChoices):
     SIGNED_FORM = "signed_form", _("签字同意书（扫描件）")
     SPOKEN = "spoken", _("录音口头同意")
+
+
+class ConsentStatus(models.TextChoices):
+    """A grant counts only once confirmed: a re-grant after a withdrawal waits for a facilitator."""
+
+    CONFIRMED = "confirmed", _("已生效")
+    PENDING = "pending", _("待协作者核实")
 
 
 class NarratorQuerySet(SearchableQuerySetMixin, models.QuerySet):
@@ -94,6 +103,7 @@ class Narrator(index.Indexed, ClusterableModel):
             )
         ),
         InlinePanel("consents", heading=_("同意记录"), label=_("同意记录")),
+        ConsentLogPanel(heading=_("同意变更记录（只读）")),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -118,11 +128,23 @@ class Narrator(index.Indexed, ClusterableModel):
     def has_consent(self, scope: str, at=None) -> bool:
         return any(c.scope == scope and c.is_active(at) for c in self.consents.all())
 
+    def consent_history(self):
+        """The consent log, newest first (written by heritage.consent_log only)."""
+        return ConsentChange.objects.filter(narrator=self).select_related("changed_by")[:500]
+
+    def pending_consents(self):
+        return Consent.objects.filter(narrator=self).pending()
+
 
 class ConsentQuerySet(models.QuerySet):
     def active(self, at=None):
         at = at or timezone.now()
-        return self.filter(given_at__lte=at).filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at))
+        return self.filter(status=ConsentStatus.CONFIRMED, given_at__lte=at).filter(
+            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at)
+        )
+
+    def pending(self):
+        return self.filter(status=ConsentStatus.PENDING, withdrawn_at__isnull=True)
 
 
 class Consent(Orderable):
@@ -158,6 +180,21 @@ class Consent(Orderable):
     )
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdrawal_note = models.CharField(_("撤回说明"), max_length=255, blank=True)
+    # Set by heritage.consent_log only: a grant for a scope the narrator once withdrew
+    # waits here until a facilitator confirms it with evidence (issue 10, finding 2).
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ConsentStatus.choices, default=ConsentStatus.CONFIRMED, editable=False
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核实协作者"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("核实时间"), null=True, blank=True, editable=False)
 
     objects = ConsentQuerySet.as_manager()
 
@@ -173,12 +210,82 @@ class Consent(Orderable):
         verbose_name_plural = _("同意记录")
 
     def __str__(self):
-        return f"{self.get_scope_display()} · {self.given_at:%Y-%m-%d}"
+        pending = f" · {self.get_status_display()}" if self.status == ConsentStatus.PENDING else ""
+        return f"{self.get_scope_display()} · {self.given_at:%Y-%m-%d}{pending}"
 
     def is_active(self, at=None) -> bool:
         at = at or timezone.now()
-        return self.given_at <= at and (self.withdrawn_at is None or self.withdrawn_at > at)
+        confirmed = self.status == ConsentStatus.CONFIRMED
+        return confirmed and self.given_at <= at and (self.withdrawn_at is None or self.withdrawn_at > at)
 
     def clean(self):
         if self.withdrawn_at and self.given_at and self.withdrawn_at < self.given_at:
             raise ValidationError({"withdrawn_at": _("撤回时间不能早于同意时间。")})
+        # A withdrawal in effect stands: clearing or postponing it would re-grant without
+        # the narrator (issue 10, finding 2). A new consent record, confirmed, is the way back.
+        stored = Consent.objects.filter(pk=self.pk).values_list("withdrawn_at", flat=True).first() if self.pk else None
+        if stored and stored <= timezone.now() and (self.withdrawn_at is None or self.withdrawn_at > stored):
+            raise ValidationError(
+                {
+                    "withdrawn_at": _(
+                        "撤回已经生效，不能取消或推迟。讲述人重新同意时，请新增一条同意记录，由协作者核实证据后生效。"
+                    )
+                }
+            )
+
+
+class ConsentChangeAction(models.TextChoices):
+    CREATE = "create", _("新增")
+    WITHDRAW = "withdraw", _("撤回")
+    CONFIRM = "confirm", _("核实生效")
+    EDIT = "edit", _("修改")
+    DELETE = "delete", _("删除")
+
+
+class ConsentChange(models.Model):
+    """One change to a narrator's consent, as it was made: the log is never edited.
+
+    Written only by heritage.consent_log (the admin form, the recording station and the
+    demo loader all go through it); shown read-only in the narrator's record.
+    """
+
+    narrator = models.ForeignKey(Narrator, verbose_name=_("讲述人"), on_delete=models.CASCADE, related_name="+")
+    consent = models.ForeignKey(
+        Consent, verbose_name=_("同意记录"), null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    scope = models.CharField(_("范围"), max_length=20, choices=ConsentScope.choices)
+    action = models.CharField(_("操作"), max_length=20, choices=ConsentChangeAction.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    source = models.CharField(_("来源"), max_length=20)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("同意变更记录")
+        verbose_name_plural = _("同意变更记录")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        when = f"{self.changed_at:%Y-%m-%d %H:%M}"
+        return f"{self.narrator_id} · {self.get_scope_display()} · {self.get_action_display()} · {when}"
+
+
+class ConsentSweep(models.Model):
+    """One run of the periodic consent sweep (``manage.py consent_sweep``): when, and what it did."""
+
+    ran_at = models.DateTimeField(_("运行时间"), default=timezone.now, db_index=True)
+    lapsed = models.PositiveIntegerField(_("开始生效的撤回"), default=0)
+    kits_withdrawn = models.PositiveIntegerField(_("下架的品牌包"), default=0)
+
+    class Meta:
+        verbose_name = _("同意巡检")
+        verbose_name_plural = _("同意巡检")
+        ordering = ["-ran_at"]

@@ -26,10 +26,11 @@ class SearchBackend:
     def search(self, query: Query) -> Results:
         raise NotImplementedError
 
-    def suggest(self, prefix: str, audience: str, limit: int = 8) -> list[dict]:
+    def suggest(self, prefix: str, audience: str, limit: int = 8, excluded: frozenset[str] = frozenset()) -> list[dict]:
+        """Titles completing ``prefix``; none from documents naming an ``excluded`` subject."""
         raise NotImplementedError
 
-    def related(self, key: str, audience: str, limit: int = 5) -> list[dict]:
+    def related(self, key: str, audience: str, limit: int = 5, excluded: frozenset[str] = frozenset()) -> list[dict]:
         raise NotImplementedError
 
     def count(self) -> int:

@@ -31,12 +31,22 @@ class Dialect:
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
-    def text_row(self, doc_id: int, title: IndexText, body: IndexText, audiences: list[str], kind: str) -> tuple:
-        """The full-text row for one document, for insert_sql()."""
+    def text_row(
+        self, doc_id: int, title: IndexText, body: IndexText, audiences: list[str], kind: str, subjects: list[str]
+    ) -> tuple:
+        """The full-text row for one document, for insert_sql(); ``subjects`` are tokens too,
+        so a query leaves out the documents of excluded subjects inside its own match."""
         raise NotImplementedError
 
-    def match(self, parsed: ParsedQuery, audience: str, kind: str = "", exclude: bool = True) -> str | None:
-        """The match string for match_sql: every term, the kind, and the audience.
+    def match(
+        self,
+        parsed: ParsedQuery,
+        audience: str,
+        kind: str = "",
+        exclude: bool = True,
+        excluded: frozenset[str] = frozenset(),
+    ) -> str | None:
+        """The match string for match_sql: every term, the kind, the audience, no excluded subject.
 
         ``exclude``: name the audience by the documents it may not see (cheaper when it
         may see most of them) rather than by those it may. None when nothing is searchable.
@@ -53,12 +63,14 @@ class Dialect:
         """Every matching id (for the total and the facets) and one page of (id, score), best first."""
         raise NotImplementedError
 
-    def suggest(self, prefix: str, audience: str) -> tuple[str, str, list] | None:
+    def suggest(
+        self, prefix: str, audience: str, excluded: frozenset[str] = frozenset()
+    ) -> tuple[str, str, list] | None:
         """Titles that complete ``prefix``: (match string, ORDER BY expression, its parameters)."""
         raise NotImplementedError
 
-    def audience_match(self, audience: str) -> str:
-        """A match string for every document ``audience`` may see."""
+    def audience_match(self, audience: str, excluded: frozenset[str] = frozenset()) -> str:
+        """A match string for every document ``audience`` may see, no excluded subject's."""
         raise NotImplementedError
 
     def prepare_swap(self, cursor, suffix: str) -> None:

@@ -6,7 +6,9 @@ two-character queries match like the embedded backend; ``smartcn`` word segmenta
 is added as a sub-field when the plugin is installed (option ``smartcn``). Traditional →
 Simplified and pinyin happen in search.text before documents and queries arrive, as
 Elasticsearch has no built-in for either. Who may find a document is a keyword filter
-on every query, suggestion (a completion context) and aggregation. Rebuilds write a
+on every query, suggestion (a completion context) and aggregation; documents of the
+subjects excluded at query time are a ``must_not`` on queries and aggregations, and are
+dropped from suggestions (a completion context can only include) after over-fetching. Rebuilds write a
 new index and move the alias in one step, so search never goes down.
 """
 
@@ -54,6 +56,7 @@ class ArchiveDocument(Document):
     url = Keyword(index=False)
     audiences = Keyword()
     narrators = Keyword()
+    subjects = Keyword()
     villages = Keyword()
     themes = Keyword()
     tags = Keyword()
@@ -78,6 +81,7 @@ class ArchiveDocument(Document):
             url=document.url,
             audiences=document.audiences,
             narrators=document.narrators,
+            subjects=document.subjects,
             villages=document.villages,
             themes=document.themes,
             tags=document.tags,
@@ -128,6 +132,8 @@ def build_search(query: Query, index: str) -> Search | None:
         return None
     search = Search(index=index).query(Q("bool", must=[_term_query(t) for t in terms]))
     search = search.filter("term", audiences=query.audience)
+    if query.excluded_subjects:
+        search = search.exclude("terms", subjects=sorted(query.excluded_subjects))
     for name, value in query.filters.items():
         if name in FACET_FIELDS:
             search = search.filter("term", **{FACET_FIELDS[name]: value})
@@ -234,21 +240,30 @@ class ElasticsearchBackend(SearchBackend):
         }
         return Results(response.hits.total.value, hits, facets)
 
-    def suggest(self, prefix, audience, limit=8):
+    def suggest(self, prefix, audience, limit=8, excluded=frozenset()):
         self._ensure()
         prefix = normalise(prefix).strip()[:40]
         if not prefix or not (CJK.search(prefix) or prefix.isascii()):
             return []
         search = Search(index=self.alias).suggest(
-            "titles", prefix, completion={"field": "suggest", "size": limit, "contexts": {"audience": [audience]}}
+            "titles",
+            prefix,
+            completion={
+                "field": "suggest",
+                # Room for the options an excluded subject's documents take, dropped below.
+                "size": limit + (4 * limit if excluded else 0),
+                "contexts": {"audience": [audience]},
+            },
         )
         response = search.using(self.client).execute()
-        return [
+        found = [
             {"title": option._source["title_display"], "url": option._source["url"], "kind": option._source["kind"]}
             for option in response.suggest.titles[0].options
+            if not excluded.intersection(option._source.to_dict().get("subjects") or [])
         ]
+        return found[:limit]
 
-    def related(self, key, audience, limit=5):
+    def related(self, key, audience, limit=5, excluded=frozenset()):
         self._ensure()
         source = self.client.options(ignore_status=404).get(index=self.alias, id=key)
         if not source.get("found"):
@@ -260,6 +275,9 @@ class ElasticsearchBackend(SearchBackend):
             .query(Q("bool", should=should, minimum_should_match=1))
             .filter("term", audiences=audience)
             .exclude("term", kind="segment")
-            .exclude("term", key=key)[:limit]
+            .exclude("term", key=key)
         )
+        if excluded:
+            search = search.exclude("terms", subjects=sorted(excluded))
+        search = search[:limit]
         return [{"title": h.title_display, "url": h.url, "kind": h.kind} for h in search.using(self.client).execute()]

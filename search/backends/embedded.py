@@ -152,7 +152,9 @@ class EmbeddedBackend(SearchBackend):
                 cursor.execute(f"DELETE FROM {DOCS}{suffix} WHERE id IN ({marks})", old)
             rows, text_rows, facet_rows = [], [], []
             for d in batch:
-                meta = json.dumps({"audiences": d.audiences, "narrators": d.narrators}, ensure_ascii=False)
+                meta = json.dumps(
+                    {"audiences": d.audiences, "narrators": d.narrators, "subjects": d.subjects}, ensure_ascii=False
+                )
                 rows.append((d.key, d.kind, d.title, d.body, d.url, d.start, d.end, d.decade, meta))
             insert = self.dialect.insert_rows
             insert(cursor, f"{DOCS}{suffix}", DOC_COLUMNS, rows)
@@ -160,7 +162,7 @@ class EmbeddedBackend(SearchBackend):
             ids = {key: pk for pk, key in cursor.fetchall()}
             for d in batch:
                 title, body = index_text(d.title), index_text(d.body)
-                text_rows.append(self.dialect.text_row(ids[d.key], title, body, d.audiences, d.kind))
+                text_rows.append(self.dialect.text_row(ids[d.key], title, body, d.audiences, d.kind, d.subjects))
                 facet_rows.extend((ids[d.key], facet, value) for facet, value in d.facet_values())
                 facet_rows.extend((ids[d.key], "audience", audience) for audience in d.audiences)
             insert(cursor, f"{FTS}{suffix}", self.dialect.text_columns, text_rows)
@@ -244,7 +246,9 @@ class EmbeddedBackend(SearchBackend):
         if query.audience not in settings.SEARCH_AUDIENCES:
             raise ValueError(f"unknown audience {query.audience!r}")
         exclude = self.facet_cache.excludes(query.audience)
-        match = self.dialect.match(parsed, query.audience, query.filters.get("kind", ""), exclude)
+        match = self.dialect.match(
+            parsed, query.audience, query.filters.get("kind", ""), exclude, query.excluded_subjects
+        )
         if match is None:
             return nothing
         filters = [(name, value) for name, value in query.filters.items() if name in FACETS and name != "kind"]
@@ -272,12 +276,12 @@ class EmbeddedBackend(SearchBackend):
                     hits.append(Hit(key, kind, title, url, excerpt(body or title, words), start, score_value))
         return Results(len(matched), hits, self.facet_cache.count(matched))
 
-    def suggest(self, prefix, audience, limit=8):
+    def suggest(self, prefix, audience, limit=8, excluded=frozenset()):
         # NUL ends an FTS5 query string early and PostgreSQL text cannot hold it.
         prefix = normalise(prefix).replace("\x00", "").strip()[:40]
         if not prefix:
             return []
-        found = self.dialect.suggest(prefix, audience)
+        found = self.dialect.suggest(prefix, audience, excluded)
         if found is None:
             return []
         match, order, order_params = found
@@ -289,7 +293,7 @@ class EmbeddedBackend(SearchBackend):
             )
             return [{"title": t, "url": u, "kind": k} for t, u, k in cursor.fetchall()]
 
-    def related(self, key, audience, limit=5):
+    def related(self, key, audience, limit=5, excluded=frozenset()):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT f2.doc_id, count(*) AS shared FROM {DOCS} d "
@@ -298,7 +302,7 @@ class EmbeddedBackend(SearchBackend):
                 f"JOIN {DOCS} d2 ON d2.id = f2.doc_id AND d2.kind != 'segment' "
                 f"JOIN {FTS} ON {FTS}.rowid = d2.id AND {self.dialect.match_sql} "
                 "WHERE d.key = %s GROUP BY f2.doc_id ORDER BY shared DESC, f2.doc_id LIMIT %s",
-                [self.dialect.audience_match(audience), key, limit],
+                [self.dialect.audience_match(audience, excluded), key, limit],
             )
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:

@@ -8,7 +8,7 @@ see a document and its kind are columns too, so they are part of every MATCH.
 import numpy as np
 from django.conf import settings
 
-from ..text import CJK, IndexText, ParsedQuery, bigrams, fts_phrase
+from ..text import CJK, bigrams, fts_phrase, subject_token
 from .dialect import FTS, Dialect
 
 COLUMNS = ("title_uni", "title_bi", "body_uni", "body_bi", "pinyin", "initials", "audience", "kind")
@@ -49,10 +49,12 @@ class SQLiteFTS5(Dialect):
     def create_text_index(self, cursor, suffix, name):
         pass  # FTS5 is its own index
 
-    def text_row(self, doc_id: int, title: IndexText, body: IndexText, audiences: list[str], kind: str) -> tuple:
+    def text_row(self, doc_id, title, body, audiences, kind, subjects):
         # Each document names the audiences that may NOT find it too: excluding a short
         # list ("x" tokens) is much cheaper for FTS5 than intersecting with a long one.
+        # Its subjects ride in the same column ("s" tokens), for the same cheap NOT.
         audience = " ".join(f"a{a}" if a in audiences else f"x{a}" for a in settings.SEARCH_AUDIENCES)
+        audience = " ".join([audience, *(subject_token(s) for s in subjects)])
         return (
             doc_id,
             title.unigrams,
@@ -65,19 +67,25 @@ class SQLiteFTS5(Dialect):
             f"k{kind}",
         )
 
-    def match(self, parsed: ParsedQuery, audience: str, kind: str = "", exclude: bool = True) -> str | None:
+    def match(self, parsed, audience, kind="", exclude=True, excluded=frozenset()):
         parts = [p for p in (_term_expression(t) for t in parsed.terms) if p]
         if not parts:
             return None
         if kind:
             parts.append("{kind} : " + fts_phrase([f"k{kind}"]))
-        return "(" + " AND ".join(parts) + ")" + self._audience(audience, exclude)
+        return "(" + " AND ".join(parts) + ")" + self._audience(audience, exclude, excluded)
 
     @staticmethod
-    def _audience(audience: str, exclude: bool = True) -> str:
+    def _audience(audience: str, exclude: bool = True, excluded: frozenset[str] = frozenset()) -> str:
         if exclude:
-            return " NOT {audience} : " + fts_phrase([f"x{audience}"])
-        return " AND {audience} : " + fts_phrase([f"a{audience}"])
+            match = " NOT {audience} : " + fts_phrase([f"x{audience}"])
+        else:
+            match = " AND {audience} : " + fts_phrase([f"a{audience}"])
+        if excluded:
+            # NOT binds tightest in FTS5; each subject's posting list is short (its own documents).
+            subjects = " OR ".join(fts_phrase([subject_token(s)]) for s in sorted(excluded))
+            match += " NOT {audience} : (" + subjects + ")"
+        return match
 
     def score(self, parsed):
         # bm25() is lower for better matches; negated so that higher is better everywhere.
@@ -97,14 +105,17 @@ class SQLiteFTS5(Dialect):
         )
         return np.fromstring(found, dtype=np.int64, sep=","), cursor.fetchall()
 
-    def suggest(self, prefix: str, audience: str) -> tuple[str, str, list] | None:
+    def suggest(self, prefix, audience, excluded=frozenset()):
         if CJK.match(prefix[-1]):
             term = "{title_uni title_bi} : " + fts_phrase(bigrams(prefix) if len(prefix) > 1 else [prefix])
         elif prefix.isascii() and prefix.isalnum():
             term = "{title_uni pinyin} : " + fts_phrase([prefix], prefix=True)
         else:
             return None
-        return f"({term}){self._audience(audience)}", "rank", []
+        return f"({term}){self._audience(audience, True, excluded)}", "rank", []
 
-    def audience_match(self, audience: str) -> str:
-        return "{audience} : " + fts_phrase([f"a{audience}"])
+    def audience_match(self, audience, excluded=frozenset()):
+        match = "{audience} : " + fts_phrase([f"a{audience}"])
+        if excluded:
+            match = "(" + match + ")" + self._audience(audience, True, excluded)
+        return match

@@ -47,7 +47,9 @@ def _add(positions: dict[str, list[str]], stream: str, tokens: str, weight: str,
     return n
 
 
-def tsvector_literal(title: IndexText, body: IndexText, audiences: list[str], kind: str) -> str:
+def tsvector_literal(
+    title: IndexText, body: IndexText, audiences: list[str], kind: str, subjects: list[str] = ()
+) -> str:
     positions: dict[str, list[str]] = {}
     for stream, field in (("u", "unigrams"), ("b", "bigrams"), ("p", "pinyin"), ("i", "initials")):
         weight = {"p": "C", "i": "D"}.get(stream, "A")
@@ -57,7 +59,15 @@ def tsvector_literal(title: IndexText, body: IndexText, audiences: list[str], ki
     words = [f"{word}:{','.join(dict.fromkeys(found))}" for word, found in positions.items()]
     words += [lexeme("a" if a in audiences else "x", a) for a in settings.SEARCH_AUDIENCES]
     words.append(lexeme("k", kind))
+    words += [lexeme("s", subject) for subject in dict.fromkeys(subjects)]
     return " ".join(words)
+
+
+def _without(excluded: frozenset[str]) -> str:
+    """`` & !(s:… | s:…)``: no document of an excluded subject (empty when none is)."""
+    if not excluded:
+        return ""
+    return " & !(" + " | ".join(lexeme("s", subject) for subject in sorted(excluded)) + ")"
 
 
 def _phrase(stream: str, tokens: list[str], prefix: bool = False, weight: str = "") -> str:
@@ -108,17 +118,18 @@ class PostgresFullText(Dialect):
             for row in rows:
                 copy.write_row(row)
 
-    def text_row(self, doc_id, title, body, audiences, kind):
-        return (doc_id, tsvector_literal(title, body, audiences, kind))
+    def text_row(self, doc_id, title, body, audiences, kind, subjects):
+        return (doc_id, tsvector_literal(title, body, audiences, kind, subjects))
 
-    def match(self, parsed, audience, kind="", exclude=True):
+    def match(self, parsed, audience, kind="", exclude=True, excluded=frozenset()):
         text = text_query(parsed)
         if text is None:
             return None
         match = f"({text})"
         if kind:
             match += " & " + lexeme("k", kind)
-        return match + " & " + (f"!{lexeme('x', audience)}" if exclude else lexeme("a", audience))
+        match += " & " + (f"!{lexeme('x', audience)}" if exclude else lexeme("a", audience))
+        return match + _without(excluded)
 
     def score(self, parsed):
         return f"ts_rank('{RANK_WEIGHTS}', {FTS}.tsv, %s::tsquery, 1)", [text_query(parsed)]
@@ -136,7 +147,7 @@ class PostgresFullText(Dialect):
         ids, page, scores = cursor.fetchone()
         return ids or [], list(zip(page or [], scores or [], strict=True))
 
-    def suggest(self, prefix, audience):
+    def suggest(self, prefix, audience, excluded=frozenset()):
         if CJK.match(prefix[-1]):
             # Weight A: in the title.
             text = _phrase("b", bigrams(prefix), weight=":A") if len(prefix) > 1 else lexeme("u", prefix) + ":A"
@@ -144,10 +155,11 @@ class PostgresFullText(Dialect):
             text = f"({lexeme('u', prefix)}:*A | {lexeme('p', prefix)}:*)"
         else:
             return None
-        return f"{text} & !{lexeme('x', audience)}", f"ts_rank({FTS}.tsv, %s::tsquery) DESC", [text]
+        match = f"{text} & !{lexeme('x', audience)}{_without(excluded)}"
+        return match, f"ts_rank({FTS}.tsv, %s::tsquery) DESC", [text]
 
-    def audience_match(self, audience):
-        return lexeme("a", audience)
+    def audience_match(self, audience, excluded=frozenset()):
+        return lexeme("a", audience) + _without(excluded)
 
     def prepare_swap(self, cursor, suffix):
         # Fresh tables have no statistics yet; without them the planner guesses badly.

@@ -30,7 +30,7 @@ CASES = [
     (("archive", "public"), (), "public", "facilitator", (True, False)),
     # Each scope withdrawn in turn.
     (("public", "commercial"), ("archive",), "public", "facilitator", (False, False)),
-    (("public", "commercial"), ("archive",), "public", "anonymous", (True, True)),
+    (("public", "commercial"), ("archive",), "public", "anonymous", (False, False)),
     (("archive", "commercial"), ("public",), "public", "anonymous", (False, False)),
     (("archive", "commercial"), ("public",), "community", "villager", (False, False)),
     (("archive", "commercial"), ("public",), "public", "facilitator", (True, True)),
