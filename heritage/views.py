@@ -1,11 +1,8 @@
-from pathlib import Path
-
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from media.models import Transcript
-from media.serving import ranged_file_response
+from media.serving import serve_recording
 from media.transcription.exports import FORMATS, export_response
 
 from .consent import Purpose, may
@@ -22,11 +19,7 @@ def _visible_oral_history(request, page_id: int) -> OralHistoryPage:
 def oral_history_audio(request, page_id: int, variant: str):
     """The recording of an oral history, for whoever may see that oral history."""
     page = _visible_oral_history(request, page_id)
-    field = page.recording.derivative if variant == "derivative" else page.recording.original
-    path = Path(settings.MEDIA_ROOT) / field.name
-    if not path.is_file():
-        raise Http404
-    return ranged_file_response(request, path)
+    return serve_recording(request, page.recording, "derivative" if variant == "derivative" else "original")
 
 
 def oral_history_transcript(request, page_id: int, fmt: str):

@@ -1,7 +1,6 @@
 """The transcript editor in the Wagtail admin: views are thin, the work is in media.transcription."""
 
 import json
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import AudioRecording, Transcript, TranscriptionJob
-from .serving import ranged_file_response
+from .serving import serve_recording
 from .transcription.editing import EditRejected, latest_revision, save_edit
 from .transcription.exports import FORMATS, export_response
 from .transcription.jobs import start_transcription
@@ -99,7 +98,7 @@ def status(request, recording_id: int):
 
 def audio(request, recording_id: int):
     recording = _recording(request, recording_id)
-    return ranged_file_response(request, Path(settings.MEDIA_ROOT) / recording.derivative.name)
+    return serve_recording(request, recording, "derivative")
 
 
 def export(request, recording_id: int, fmt: str):

@@ -6,9 +6,7 @@ holders of ``media.view_audiorecording`` (facilitators).
 """
 
 import json
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import uploads
 from .exceptions import BilingualError, DuplicateRecording
 from .models import AudioRecording, TranscriptionJob, UploadSession
-from .serving import ranged_file_response
+from .serving import serve_recording
 
 RECORD = "media.add_audiorecording"
 VIEW_ALL = "media.view_audiorecording"
@@ -126,11 +124,7 @@ def recording_status(request, pk: int):
 
 @require_GET
 def recording_audio(request, pk: int):
-    recording = _visible_recording(request, pk)
-    path = Path(settings.MEDIA_ROOT) / recording.original.name
-    if not path.is_file():
-        raise Http404
-    return ranged_file_response(request, path)
+    return serve_recording(request, _visible_recording(request, pk))
 
 
 @login_required

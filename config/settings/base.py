@@ -231,3 +231,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
     },
 }
+
+# Behind nginx: media the gate allowed is handed to nginx's internal location with this
+# prefix (X-Accel-Redirect, see media/serving.py); empty means Django streams it.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
