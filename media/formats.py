@@ -7,6 +7,9 @@ finding 1). Anything not listed here is refused at upload as not audio.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
 
 
 @dataclass(frozen=True)
@@ -38,3 +41,24 @@ def audio_type(container: str) -> str:
     """The served Content-Type of an original recorded with this container (allow-list)."""
     known = audio_format(container)
     return known.content_type if known else UNKNOWN_TYPE
+
+
+# Pillow's name for what an image file is -> its served type (images are served through
+# heritage's gate with media/serving.py; SVG and anything else go out as bytes).
+IMAGE_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+    "AVIF": "image/avif",
+}
+
+
+def image_type(path: Path) -> str:
+    """The served Content-Type of an image file, from what Pillow reads in it."""
+    try:
+        with Image.open(path) as image:
+            kind = image.format
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return UNKNOWN_TYPE
+    return IMAGE_TYPES.get(kind or "", UNKNOWN_TYPE)
