@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from heritage import accounts, station_urls
 from heritage import urls as heritage_urls
+from heritage import views as heritage_views
 from media import urls as recorder_urls
 from search import urls as search_urls
 from stories import urls as stories_urls
@@ -25,18 +26,10 @@ urlpatterns = [
     # The recording station: the page is heritage's (narrators, consent), the uploads media's.
     path("recorder/", include(station_urls)),
     path("recorder/", include(recorder_urls)),
+    # Every stored file asked for by URL passes the consent gate, with DEBUG on or off:
+    # images and renditions are served by it, everything else there is not found.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", heritage_views.media_file, name="media_file"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    # Images only: recordings are never served from MEDIA_URL but through the
-    # consent-checked audio view.
-    urlpatterns += static(settings.MEDIA_URL + "images/", document_root=settings.MEDIA_ROOT / "images")
-    urlpatterns += static(
-        settings.MEDIA_URL + "original_images/",
-        document_root=settings.MEDIA_ROOT / "original_images",
-    )
 
 urlpatterns += [path("", include(wagtail_urls))]
 

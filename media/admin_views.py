@@ -1,7 +1,6 @@
 """The transcript editor in the Wagtail admin: views are thin, the work is in media.transcription."""
 
 import json
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .access import check_usable, refuse_withheld
 from .models import AudioRecording, Transcript, TranscriptionJob
-from .serving import ranged_file_response
+from .serving import serve_recording
 from .transcription.editing import EditRejected, latest_revision, save_edit
 from .transcription.exports import FORMATS, export_response
 from .transcription.jobs import start_transcription
@@ -107,7 +106,7 @@ def status(request, recording_id: int):
 @refuse_withheld()
 def audio(request, recording_id: int):
     recording = _recording(request, recording_id)
-    return ranged_file_response(request, Path(settings.MEDIA_ROOT) / recording.derivative.name)
+    return serve_recording(request, recording, "derivative")
 
 
 @refuse_withheld()

@@ -48,8 +48,10 @@ class DuplicateRecording(RecordingRejected):
     code = "duplicate"
 
     def __init__(self, existing):
+        # ``existing`` is for code that may look (the archive's own checks); the message
+        # names nothing, since the uploader may not be allowed to see that recording.
         self.existing = existing
         super().__init__(
-            f"这段录音已经上传过了：《{existing.title}》",
-            f"this recording was already uploaded as “{existing.title}”",
+            "这段录音已经在档案里了（同样的文件上传过），不用再传",
+            "this recording is already in the archive (the same file was uploaded before)",
         )

@@ -2,7 +2,6 @@
 
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -13,7 +12,8 @@ from django.conf import settings
 from django.db import transaction
 
 from .decoding import AudioFacts, analyse
-from .exceptions import DuplicateRecording, EmptyAudio, RecordingRejected, TooLarge
+from .exceptions import DuplicateRecording, EmptyAudio, NotAudio, RecordingRejected, TooLarge
+from .formats import audio_format
 from .models import AudioRecording
 
 CHUNK = 1024 * 1024
@@ -35,9 +35,11 @@ class PreparedRecording:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def _safe_suffix(filename: str) -> str:
-    suffix = Path(filename).suffix.lower()
-    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
+def _metadata_name(filename: str) -> str:
+    """The uploader's file name, kept only as a note (never a path): no control characters
+    (PostgreSQL refuses NUL), at most 255 characters; templates escape it on display."""
+    name = "".join(ch for ch in Path(str(filename).replace("\\", "/")).name if ch.isprintable())
+    return name[:255] or "recording"
 
 
 def _too_large(size: int, limit: int) -> TooLarge:
@@ -61,10 +63,12 @@ def prepare(stream: BinaryIO, filename: str, declared_size: int | None = None) -
         raise _too_large(declared_size, limit)
     workdir = Path(tempfile.mkdtemp(dir=staging_dir(), prefix="upload-"))
     try:
-        original = workdir / f"original{_safe_suffix(filename)}"
+        # No suffix of the uploader's choosing: the stored name is set from the probed
+        # container below, once FFmpeg has said what the bytes are.
+        received = workdir / "received"
         digest = hashlib.sha256()
         size = 0
-        with original.open("wb") as out:
+        with received.open("wb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
@@ -75,16 +79,23 @@ def prepare(stream: BinaryIO, filename: str, declared_size: int | None = None) -
             raise EmptyAudio("文件是空的（0 字节）", "the file is empty (0 bytes)")
         derivative = workdir / "derivative.flac"
         facts = analyse(
-            original,
+            received,
             derivative,
             max_seconds=settings.RECORDING_MAX_SECONDS,
             silence_dbfs=settings.RECORDING_SILENCE_DBFS,
         )
+        known = audio_format(facts.container)
+        if known is None:
+            raise NotAudio(
+                "这种文件格式不能存档，请上传 wav、flac、mp3、m4a、ogg 或 webm 录音",
+                "this container is not one the archive keeps; upload wav, flac, mp3, m4a, ogg or webm",
+            )
+        original = received.rename(workdir / f"original{known.suffix}")
         return PreparedRecording(
             workdir=workdir,
             original=original,
             derivative=derivative,
-            filename=Path(filename).name[:255] or "recording",
+            filename=_metadata_name(filename),
             sha256=digest.hexdigest(),
             size_bytes=size,
             facts=facts,

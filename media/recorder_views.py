@@ -6,9 +6,7 @@ holders of ``media.view_audiorecording`` (facilitators).
 """
 
 import json
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -19,7 +17,7 @@ from . import uploads
 from .access import check_usable, refuse_withheld, withheld
 from .exceptions import BilingualError, DuplicateRecording
 from .models import AudioRecording, TranscriptionJob, UploadSession
-from .serving import ranged_file_response
+from .serving import serve_recording
 
 RECORD = "media.add_audiorecording"
 VIEW_ALL = "media.view_audiorecording"
@@ -130,11 +128,7 @@ def recording_status(request, pk: int):
 @require_GET
 @refuse_withheld()
 def recording_audio(request, pk: int):
-    recording = _visible_recording(request, pk)
-    path = Path(settings.MEDIA_ROOT) / recording.original.name
-    if not path.is_file():
-        raise Http404
-    return ranged_file_response(request, path)
+    return serve_recording(request, _visible_recording(request, pk))
 
 
 @login_required

@@ -8,6 +8,10 @@ class StoriesConfig(AppConfig):
     verbose_name = _("品牌故事共创")
 
     def ready(self):
-        from . import signal_handlers
+        from heritage.media_gate import register_image_uses
+
+        from . import kit_images, signal_handlers
 
         signal_handlers.register()
+        # The image gate asks kits who sees a photo through them (heritage knows no stories).
+        register_image_uses(kit_images.image_uses)

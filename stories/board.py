@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from heritage.models import HeritageImage
 from heritage.roles import Role, has_role
 
 from .consent import visible_page_ids
 from .exceptions import EditConflict
+from .kit_images import check_kit_photos
 from .models import BrandKit, KitComment, KitPhoto, KitSnippet, KitVote, StorySnippet
 from .models.kits import PhotoRole
 
@@ -58,10 +58,12 @@ def save_draft(kit_id: int, data: dict, user, base_revision_id: int | None) -> B
         if not isinstance(photos, list) or not all(isinstance(p, dict) for p in photos):
             raise ValidationError("photos: 格式不对 / malformed")
         image_ids = int_list([p.get("image") for p in photos], "photos")
-        known = set(HeritageImage.objects.filter(pk__in=image_ids).values_list("pk", flat=True))
         roles = [p.get("role", PhotoRole.DETAIL) for p in photos]
-        if set(image_ids) - known or not set(roles) <= set(PhotoRole.values):
-            raise ValidationError("photos: 没有这张照片或用途不对 / unknown photo or role")
+        if not all(isinstance(role, str) for role in roles) or not set(roles) <= set(PhotoRole.values):
+            raise ValidationError("photos: 照片用途不对 / unknown photo role")
+        # Only photos the image gate allows on a product join the kit; a refusal says
+        # nothing about a photo this person may not see.
+        check_kit_photos(image_ids, user, already={link.image_id for link in draft.kit_photos.all()})
         draft.kit_photos = [
             KitPhoto(image_id=i, role=role, sort_order=n)
             for n, (i, role) in enumerate(zip(image_ids, roles, strict=True))

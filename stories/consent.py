@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 from heritage.consent import Audience, Purpose, may, missing_consent
-from heritage.models import ConsentScope
+from heritage.media_gate import permitted_images
+from heritage.models import ConsentScope, HeritageImage
 
 from .exceptions import KitConsentError
 
@@ -45,27 +46,20 @@ class SourceProblem:
 
 @dataclass(frozen=True)
 class PhotoProblem:
-    """A kit photo is the portrait of a narrator who has not agreed to public commercial use."""
+    """A kit photo the image gate does not allow on a product: a narrator it shows or
+    belongs to has not agreed to public commercial use, or it comes only from items the
+    public may not see (heritage/media_gate.py)."""
 
+    image_id: int
     image_title: str
-    narrator: str
 
     @property
     def zh(self) -> str:
-        return f"照片《{self.image_title}》是{self.narrator}的肖像，但{self.narrator}没有同意商业使用"
+        return f"照片《{self.image_title}》现在不能用在商品上（讲述人的同意或照片所在条目的访问级别不允许）"
 
     @property
     def en(self) -> str:
-        return f"the photo “{self.image_title}” is a portrait of {self.narrator}, who has not given commercial consent"
-
-
-def portraits_lacking(purpose: Purpose, audience: Audience = Audience.PUBLIC):
-    """Narrators whose portrait may not be used for ``purpose`` (their consent is missing)."""
-    from heritage.models import Narrator
-
-    portrayed = Narrator.objects.exclude(portrait=None)
-    missing = {n for n, _scope in missing_consent(portrayed.values_list("pk", flat=True), purpose, audience)}
-    return portrayed.filter(pk__in=missing)
+        return f"the photo “{self.image_title}” may not be used on a product now (consent or access level)"
 
 
 def kit_snippets(kit) -> list:
@@ -96,9 +90,10 @@ def consent_problems(kit) -> list:
     for page in {s.page_id: s.page for s in snippets}.values():
         if not (page.live and may(page.specific, Purpose.COMMERCIAL, None)):
             problems += [SourceProblem(s.pk, s.text, page.title) for s in snippets if s.page_id == page.pk]
-    image_ids = [link.image_id for link in kit.kit_photos.all()]
-    for narrator in portraits_lacking(Purpose.COMMERCIAL).filter(portrait__in=image_ids).select_related("portrait"):
-        problems.append(PhotoProblem(narrator.portrait.title, narrator.credited_as))
+    image_ids = {link.image_id for link in kit.kit_photos.all()}
+    refused = image_ids - permitted_images(image_ids, Purpose.COMMERCIAL, None)
+    for pk, title in HeritageImage.objects.filter(pk__in=refused).order_by("pk").values_list("pk", "title"):
+        problems.append(PhotoProblem(pk, title))
     return problems
 
 

@@ -38,3 +38,44 @@ class EditConflict(BilingualError):
 
 class SnippetSourceError(BilingualError):
     code = "bad_source"
+
+
+class PhotoNotFound(BilingualError):
+    """A photo id the board does not know, or one this person may not see: the same answer,
+    so the board never tells whether a hidden photo exists."""
+
+    code = "photo_not_found"
+    status = 404
+
+    def __init__(self):
+        super().__init__("没有找到这张照片", "no such photo")
+
+
+class PhotoNotForKits(BilingualError):
+    """A photo this person may see, which may not be used on a product."""
+
+    code = "photo_not_for_kits"
+    status = 403
+
+    def __init__(self):
+        super().__init__(
+            "这张照片不能用在商品上（讲述人没有同意，或照片所在的条目不公开）",
+            "this photo may not be used on a product (consent or the item's access does not allow it)",
+        )
+
+
+class ExportRefused(BilingualError):
+    """What the person downloading hears when consent stops an export: how many quotes
+    (and photos), never which, since they may not see them; the facilitators get the rest."""
+
+    code = "consent"
+
+    def __init__(self, problems):
+        quotes = len({p.snippet_id for p in problems if hasattr(p, "snippet_id")})
+        photos = len({p.image_id for p in problems if hasattr(p, "image_id")})
+        photo_zh, photo_en = (f"和 {photos} 张照片", f" and {photos} photo(s)") if photos else ("", "")
+        super().__init__(
+            f"这个品牌包里有 {quotes} 条引用{photo_zh}现在不能使用，暂时不能下载；已通知协作者。",
+            f"{quotes} quote(s){photo_en} in this kit may not be used now, so it cannot be downloaded; "
+            "a facilitator has been told.",
+        )

@@ -15,12 +15,15 @@ from media.exceptions import BilingualError
 
 from . import board, snippets
 from .access import BOARD_ROLES, SHELF_ROLES, may_download
-from .consent import consent_problems, portraits_lacking, visible_page_ids
+from .consent import consent_problems, visible_page_ids
+from .exceptions import ExportRefused, KitConsentError
 from .exporting import approved_revision, export_kit
 from .forms import NewKitForm
+from .kit_images import check_kit_photos, offered_images
 from .models import BrandKit, StorySnippet, Workshop
 from .palette import extract_palette
 from .shelf import kits_on_shelf, on_shelf
+from .withdrawal import withdraw_lacking
 
 MAX_PALETTE_PHOTOS = 24
 
@@ -30,7 +33,7 @@ def _json(data, status=200):
 
 
 def _error(error: BilingualError, status=400):
-    return _json({"error": error.zh, "error_en": error.en, "code": error.code}, status)
+    return _json({"error": error.zh, "error_en": error.en, "code": error.code}, getattr(error, "status", status))
 
 
 def _body(request) -> dict:
@@ -124,7 +127,7 @@ def board_state(kit: BrandKit, user) -> dict:
             "revision": kit.latest_revision_id,
             "live": kit.live,
             "approval_requested": bool(kit.approval_requested_at),
-            "withdrawn_reason": kit.withdrawn_reason,
+            "withdrawn_reason": withdrawn_notice(kit, user),
         },
         "candidates": [_snippet_row(s, votes, problems) for s in candidates]
         + [
@@ -136,14 +139,21 @@ def board_state(kit: BrandKit, user) -> dict:
             {"author": str(c.author or ""), "text": c.text, "snippet": c.snippet_id, "at": c.created_at.isoformat()}
             for c in kit.comments.select_related("author")
         ],
+        # Only photos the image gate allows on a product are offered (their thumbnails
+        # are served to workshop members by the same gate).
         "images": [
             {"id": image.pk, "title": image.title, "thumb": image.get_rendition("fill-160x160").url}
-            # Portraits of narrators who keep their face from the public are not offered.
-            for image in HeritageImage.objects.exclude(
-                pk__in=portraits_lacking(Purpose.VIEW).values("portrait")
-            ).order_by("-created_at")[:60]
+            for image in offered_images()
         ],
     }
+
+
+def withdrawn_notice(kit: BrandKit, user) -> str:
+    """Why the kit left the shelf: the full reason names quotes and photos, so only
+    facilitators read it; others learn that it happened and that facilitators know."""
+    if not kit.withdrawn_reason or has_role(user, Role.FACILITATOR):
+        return kit.withdrawn_reason
+    return "讲述人的同意有了变化，这个品牌包已下架，协作者已收到通知。"
 
 
 @roles_required(*BOARD_ROLES)
@@ -215,11 +225,15 @@ def board_submit(request, slug):
 @roles_required(*BOARD_ROLES)
 @require_POST
 def board_palette(request, slug):
-    _editable_kit(request, slug)
+    kit = _editable_kit(request, slug)
     try:
         ids = board.int_list(_body(request).get("images", []), "images")[:MAX_PALETTE_PHOTOS]
+        # The same rule as saving: the palette reads only photos the kit may hold.
+        check_kit_photos(ids, request.user, already={link.image_id for link in board.draft_of(kit).kit_photos.all()})
     except ValidationError as error:
         return _json({"error": "；".join(error.messages)}, 400)
+    except BilingualError as error:
+        return _error(error)
     images = HeritageImage.objects.filter(pk__in=ids)
     return _json({"palette": extract_palette([image.file.path for image in images])})
 
@@ -270,14 +284,23 @@ def kit_download(request, slug):
         raise PermissionDenied
     try:
         path = export_kit(kit)
+    except KitConsentError as error:
+        # Consent changed under a live kit: take it off the shelf and tell its
+        # facilitators (the reason, with the quotes, goes to them only).
+        withdraw_lacking([kit])
+        return _refuse_download(request, kit, ExportRefused(error.problems))
     except BilingualError as error:
-        if request.headers.get("accept", "").startswith("application/json"):
-            return _error(error, status=409)
-        messages.error(request, error.message)
-        if board.may_edit(kit, request.user):
-            return redirect("stories:board", slug)
-        return redirect("stories:shelf")
+        return _refuse_download(request, kit, error)
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="application/zip")
+
+
+def _refuse_download(request, kit: BrandKit, error: BilingualError):
+    if request.headers.get("accept", "").startswith("application/json"):
+        return _error(error, status=409)
+    messages.error(request, error.message)
+    if board.may_edit(kit, request.user):
+        return redirect("stories:board", kit.slug)
+    return redirect("stories:shelf")
 
 
 def kit_story(request, slug):

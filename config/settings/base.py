@@ -336,3 +336,7 @@ LOGGING = {
 # Consent applied by search at query time (issue 10): the narrators whose documents an
 # audience may not find now, asked of heritage on every search, suggestion and count.
 SEARCH_EXCLUDED_SUBJECTS = "heritage.consent.excluded_search_subjects"
+
+# Behind nginx: media the gate allowed is handed to nginx's internal location with this
+# prefix (X-Accel-Redirect, see media/serving.py); empty means Django streams it.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")

@@ -2,7 +2,6 @@
 
 import json
 import logging
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +14,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePan
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
+from media.formats import audio_type
 from media.timecode import clock
 
 from ..blocks import IngredientBlock, PhotoBlock, StepBlock
@@ -220,9 +220,7 @@ class OralHistoryPage(HeritageItem):
         context["segments"] = rows = self.transcript_rows()
         context["has_machine_text"] = any(row["machine"] for row in rows)
         if self.recording_id:
-            from media.serving import content_type
-
-            context["audio_type"] = content_type(Path(self.recording.original.name))
+            context["audio_type"] = audio_type(self.recording.container)
         try:
             context["start_at"] = max(0.0, float(request.GET.get("t", 0)))
         except ValueError:
