@@ -103,6 +103,8 @@ def photo(title="照片", size=(64, 48), colour=(180, 30, 20)):
 
     from heritage.models import HeritageImage
 
+    # Transactional tests may start with every table empty, the root collection too.
+    Collection.get_first_root_node() or Collection.add_root(name="Root")
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, "JPEG")
     image = HeritageImage(title=title, file=ImageFile(buffer, name=f"photo{next(_serial)}.jpg"))

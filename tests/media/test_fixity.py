@@ -75,6 +75,9 @@ def test_one_changed_byte_and_one_missing_file_are_both_reported(archive, settin
     assert first.original.name in html and second.derivative.name in html
 
 
+# run_from_argv closes the database connections when it ends, as manage.py does: outside a
+# test transaction, so that the next query can reconnect (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
 def test_the_command_line_exits_non_zero_when_anything_is_wrong(archive, settings):
     _, _, image = archive
     on_disk(settings, image.file.name).write_bytes(b"not the photo any more")
