@@ -144,6 +144,8 @@ def _narrator_record(narrator: Narrator) -> NarratorRecord:
 
 def archive_export(narrator_id: int | None = None) -> ArchiveExport:
     """Every archive item (of one narrator, if given) whose narrators keep archive consent, and what was left out."""
+    if narrator_id is not None and not Narrator.objects.filter(pk=narrator_id).exists():
+        raise ExportRefused(f"没有编号为 {narrator_id} 的讲述人", f"no narrator with id {narrator_id}")
     items: list[Item] = []
     withheld: list[Withheld] = []
     narrator_ids: set[int] = set()

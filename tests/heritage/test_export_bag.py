@@ -102,6 +102,8 @@ def test_one_narrators_bag(archive, tmp_path):
     assert path.name.endswith(f"-narrator-{people['zhang'].pk}")
     assert [p.name for p in (path / "data" / "items").iterdir()] == [f"{pages['zhang'].pk}-{pages['zhang'].slug}"]
     bagit.Bag(str(path)).validate()
+    with pytest.raises(CommandError, match="没有编号为 999999 的讲述人"):
+        call_command("export_bag", narrator=999999, out=tmp_path / "bags")
 
 
 def test_a_changed_original_is_never_bagged(archive, tmp_path):

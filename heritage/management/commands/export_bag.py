@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from heritage.preservation.bag import BagRefused, write_bag
-from heritage.preserving import archive_export
+from heritage.preserving import ExportRefused, archive_export
 
 
 class Command(BaseCommand):
@@ -19,7 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="存放存档包的目录（默认 DATA_DIR/bags）/ folder for the bag")
 
     def handle(self, *args, narrator=None, out=None, **options):
-        export = archive_export(narrator)
+        try:
+            export = archive_export(narrator)
+        except ExportRefused as error:
+            raise CommandError(str(error)) from error
         out = out or Path(settings.DATA_DIR) / "bags"
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         name = f"libei-bag-{stamp}" + (f"-narrator-{narrator}" if narrator is not None else "")
