@@ -24,6 +24,8 @@ class AudioRecording(index.Indexed, models.Model):
     duration = models.FloatField(_("时长（秒）"), editable=False)
     peak_dbfs = models.FloatField(_("峰值电平（dBFS）"), editable=False)
     derivative = models.FileField(_("16 kHz 单声道副本"), max_length=255, editable=False)
+    # Recorded when the derivative is saved (media/fixity.py), so fixity audits can check it too.
+    derivative_sha256 = models.CharField(_("副本 SHA-256"), max_length=64, blank=True, editable=False)
     waveform = models.JSONField(_("波形"), default=list, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
@@ -184,3 +186,57 @@ class UploadSession(models.Model):
 
     def __str__(self):
         return f"{self.pk} · {self.get_state_display()}"
+
+
+class FixityProblemKind(models.TextChoices):
+    MISSING = "missing", _("文件缺失")
+    CHANGED = "changed", _("内容被改动")
+    UNREADABLE = "unreadable", _("无法读取")
+
+
+class FixityAudit(models.Model):
+    """One run of ``manage.py fixity``: what was re-hashed, and each file found missing or changed."""
+
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    files_checked = models.PositiveIntegerField(_("核对的文件数"), default=0)
+    bytes_checked = models.BigIntegerField(_("核对的字节数"), default=0)
+    problem_count = models.PositiveIntegerField(_("问题数"), default=0)
+    # Derivatives made before checksums were recorded get theirs on their first audit.
+    newly_recorded = models.PositiveIntegerField(_("新记录校验值的文件数"), default=0)
+    # Files with no recorded checksum to compare against (e.g. images added by code):
+    # counted so that nothing goes unchecked silently.
+    unhashed = models.PositiveIntegerField(_("没有校验值的文件数"), default=0)
+
+    class Meta:
+        verbose_name = _("完整性核查")
+        verbose_name_plural = _("完整性核查")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} · {self.problem_count}"
+
+    @property
+    def ok(self) -> bool:
+        return self.finished_at is not None and self.problem_count == 0
+
+
+class FixityProblem(models.Model):
+    """A file an audit found missing, changed or unreadable."""
+
+    audit = models.ForeignKey(FixityAudit, on_delete=models.CASCADE, related_name="problems")
+    kind = models.CharField(_("问题"), max_length=12, choices=FixityProblemKind.choices)
+    subject = models.CharField(_("对象"), max_length=255)
+    path = models.CharField(_("文件"), max_length=500)
+    algorithm = models.CharField(_("算法"), max_length=10)
+    expected = models.CharField(_("记录的校验值"), max_length=128)
+    found = models.CharField(_("实际校验值"), max_length=128, blank=True)
+    detail = models.CharField(_("说明"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("完整性问题")
+        verbose_name_plural = _("完整性问题")
+        ordering = ["audit", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.path}"

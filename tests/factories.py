@@ -92,3 +92,22 @@ def facilitator() -> User:
     user = User.objects.create_user(f"facilitator{next(_serial)}", password="pw-facilitator")
     grant(user, Role.FACILITATOR)
     return user
+
+
+def photo(title="照片", size=(64, 48), colour=(180, 30, 20)):
+    """A stored image with the size and sha1 ``file_hash`` Wagtail records on upload."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image
+
+    from heritage.models import HeritageImage
+
+    # Transactional tests may start with every table empty, the root collection too.
+    Collection.get_first_root_node() or Collection.add_root(name="Root")
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    image = HeritageImage(title=title, file=ImageFile(buffer, name=f"photo{next(_serial)}.jpg"))
+    image._set_image_file_metadata()
+    image.save()
+    return image
