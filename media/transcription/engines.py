@@ -1,11 +1,17 @@
 """Two Whisper engines behind one interface: faster-whisper (CTranslate2, int8) and openai-whisper (PyTorch).
 
-Both are set up the same way for elders' recordings: beam search 5, no conditioning
-on previous text (it feeds repetition loops on long audio), the glossary prompt
-repeated in every 30-second window, Chinese unless asked to detect, and word
-timestamps, so that a long stretch the model returns as one segment can be cut
-into sentences that each start at the right second. faster-whisper
-also runs Silero voice activity detection, so long pauses never reach the decoder.
+Both are set up the same way for elders' recordings: beam search, no conditioning on
+previous text (it feeds repetition loops on long audio, and it is what would carry the
+glossary prompt past the first window), the glossary as ``initial_prompt`` only, Chinese
+unless asked to detect, and word timestamps, so that a long stretch the model returns as
+one segment can be cut into sentences that each start at the right second, and so that
+each word carries the probability the leakage guard reads. faster-whisper also runs Silero
+voice activity detection, so long pauses never reach the decoder.
+
+Never ``hotwords``, ``prefix``, ``carry_initial_prompt`` or a batched ``initial_prompt``:
+each repeats the prompt in every window, and over silence the model copies it out
+(SERVING-AND-ARCHIVING.md §5; faster-whisper #1356, #853). ``span`` decodes one stretch
+again (``clip_timestamps``), which is how a suspicious segment is re-heard without the prompt.
 """
 
 import os
@@ -19,9 +25,18 @@ import numpy as np
 
 from .weights import resolve
 
+SAMPLE_RATE = 16_000
+
+# Decoding settings, chosen on the development set (bench/asr_real.py --sweep).
 BEAM_SIZE = 5
+PATIENCE = 1.0
+TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 # Elders pause for breath and thought; only longer silences are cut out.
 VAD_PARAMETERS = {"min_silence_duration_ms": 1000, "speech_pad_ms": 300}
+# Long recordings go through faster-whisper's batched pipeline (several 30 s chunks per
+# forward pass), without any prompt; shorter ones are decoded window by window.
+BATCHED_FROM_SECONDS = 60.0
+BATCH_SIZE = 8
 
 
 @dataclass
@@ -41,6 +56,7 @@ class RawSegment:
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
     words: list[Word] = field(default_factory=list)
+    compression_ratio: float = 0.0
 
 
 class Engine:
@@ -56,13 +72,21 @@ class Engine:
         raise NotImplementedError
 
     def transcribe(
-        self, audio: np.ndarray, language: str | None, prompt: str | None
+        self,
+        audio: np.ndarray,
+        language: str | None,
+        prompt: str | None,
+        span: tuple[float, float] | None = None,
     ) -> tuple[str, Iterator[RawSegment]]:
-        """(language, segments as they are decoded)."""
+        """(language, segments as they are decoded); ``span`` (start, end seconds) decodes only that stretch."""
         raise NotImplementedError
 
     def decode(self, tokens: list[int]) -> str:
         raise NotImplementedError
+
+    def uses_prompt(self, seconds: float) -> bool:
+        """Whether a recording this long is decoded with the glossary prompt at all."""
+        return True
 
     def count_tokens(self, text: str) -> int:
         raise NotImplementedError
@@ -80,17 +104,29 @@ class FasterWhisperEngine(Engine):
         )
         self.tokenizer = Tokenizer(self.model.hf_tokenizer, multilingual=True, task="transcribe", language="zh")
 
-    def transcribe(self, audio, language, prompt):
-        segments, info = self.model.transcribe(
-            audio,
-            language=language,
-            beam_size=BEAM_SIZE,
-            vad_filter=True,
-            vad_parameters=VAD_PARAMETERS,
-            condition_on_previous_text=False,
-            hotwords=prompt,
-            word_timestamps=True,
-        )
+    def transcribe(self, audio, language, prompt, span=None):
+        options = {
+            "language": language,
+            "beam_size": BEAM_SIZE,
+            "patience": PATIENCE,
+            "temperature": list(TEMPERATURES),
+            "condition_on_previous_text": False,
+            "word_timestamps": True,
+        }
+        if span is not None:
+            # VAD is ignored when clip_timestamps is given: the span is what is decoded.
+            segments, info = self.model.transcribe(audio, clip_timestamps=list(span), **options)
+        elif len(audio) >= BATCHED_FROM_SECONDS * SAMPLE_RATE:
+            # The prompt would only condition the first 30 s window anyway (no previous-text
+            # conditioning), and the batched pipeline would repeat it in every chunk: long
+            # audio is decoded without it, and the glossary acts through its spelling rules.
+            segments, info = self._batched().transcribe(
+                audio, vad_filter=True, vad_parameters=VAD_PARAMETERS, batch_size=BATCH_SIZE, **options
+            )
+        else:
+            segments, info = self.model.transcribe(
+                audio, initial_prompt=prompt, vad_filter=True, vad_parameters=VAD_PARAMETERS, **options
+            )
         raw = (
             RawSegment(
                 s.start,
@@ -100,10 +136,21 @@ class FasterWhisperEngine(Engine):
                 s.avg_logprob,
                 s.no_speech_prob,
                 [Word(w.start, w.end, w.word, w.probability) for w in s.words or []],
+                s.compression_ratio,
             )
             for s in segments
         )
         return info.language, raw
+
+    def uses_prompt(self, seconds):
+        return seconds < BATCHED_FROM_SECONDS
+
+    def _batched(self):
+        from faster_whisper import BatchedInferencePipeline
+
+        if not hasattr(self, "_pipeline"):
+            self._pipeline = BatchedInferencePipeline(self.model)
+        return self._pipeline
 
     def decode(self, tokens):
         return self.tokenizer.decode([t for t in tokens if t < self.tokenizer.eot])
@@ -124,15 +171,17 @@ class OpenAIWhisperEngine(Engine):
         self.model = whisper.load_model(str(self.model_path), device="cpu")
         self.tokenizer = get_tokenizer(multilingual=True, language="zh", task="transcribe")
 
-    def transcribe(self, audio, language, prompt):
+    def transcribe(self, audio, language, prompt, span=None):
         result = self.model.transcribe(
             audio,
             language=language,
             beam_size=BEAM_SIZE,
             best_of=BEAM_SIZE,
+            patience=PATIENCE,
+            temperature=TEMPERATURES,
             initial_prompt=prompt,
-            carry_initial_prompt=bool(prompt),
             condition_on_previous_text=False,
+            clip_timestamps=list(span) if span is not None else "0",
             fp16=False,
             verbose=None,
             word_timestamps=True,
@@ -146,6 +195,7 @@ class OpenAIWhisperEngine(Engine):
                 s["avg_logprob"],
                 s["no_speech_prob"],
                 [Word(w["start"], w["end"], w["word"], w["probability"]) for w in s.get("words", [])],
+                s["compression_ratio"],
             )
             for s in result["segments"]
         )

@@ -13,6 +13,7 @@ from ..decoding import DERIVATIVE_RATE, load_pcm
 from . import text
 from .correction import apply_glossary
 from .engines import Engine, RawSegment, Word, get_engine
+from .leakage import INAUDIBLE, Rehearing, guarded, prompt_phrases, speech_regions
 from .prompt import build_prompt
 
 # Segments below this average log-probability, or likely silence, go to a person first.
@@ -28,6 +29,9 @@ SENTENCE_END = re.compile(r"[。！？!?；;…]$|(?<=[A-Za-z])\.$")
 CLAUSE_END = re.compile(r"[，,、：:]$")
 PAUSE_SECONDS = 0.5
 LONG_SENTENCE_SECONDS = 8.0
+# A suspicious segment is re-heard with this much audio either side, so its first and last
+# words are not cut.
+REHEAR_PAD_SECONDS = 0.2
 
 
 @dataclass
@@ -54,6 +58,8 @@ class Transcription:
     load_seconds: float
     elapsed_seconds: float
     segments: list[Segment] = field(default_factory=list)
+    # Segments decoded again without the glossary prompt, and what was kept (leakage.py).
+    reheard: list[Rehearing] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -142,7 +148,11 @@ def clean_segments(
                 avg_logprob=logprob,
                 no_speech_prob=segment.no_speech_prob,
                 low_confidence=(
-                    logprob < LOW_LOGPROB or segment.no_speech_prob > HIGH_NO_SPEECH or share > 0 or looped
+                    logprob < LOW_LOGPROB
+                    or segment.no_speech_prob > HIGH_NO_SPEECH
+                    or share > 0
+                    or looped
+                    or INAUDIBLE in words
                 ),
             )
 
@@ -161,9 +171,17 @@ def transcribe(
     audio = load_pcm(Path(source))
     seconds = len(audio) / DERIVATIVE_RATE
     terms = list(terms)
-    prompt = build_prompt(terms, loaded.count_tokens) if terms else None
+    prompt = build_prompt(terms, loaded.count_tokens) if terms and loaded.uses_prompt(seconds) else None
     started = time.perf_counter()
     detected, raw = loaded.transcribe(audio, None if language == "auto" else language, prompt)
+    reheard: list[Rehearing] = []
+    if prompt:
+
+        def rehear(start: float, end: float) -> list[RawSegment]:
+            span = (max(0.0, start - REHEAR_PAD_SECONDS), min(seconds, end + REHEAR_PAD_SECONDS))
+            return list(loaded.transcribe(audio, detected, None, span=span)[1])
+
+        raw = guarded(raw, prompt_phrases(terms, prompt), speech_regions(audio), rehear, reheard)
     segments = []
     for segment in clean_segments(loaded, raw, detected, terms):
         segments.append(segment)
@@ -180,4 +198,5 @@ def transcribe(
         load_seconds=loaded.load_seconds,
         elapsed_seconds=elapsed,
         segments=segments,
+        reheard=reheard,
     )
