@@ -13,7 +13,7 @@ from heritage.models import HeritageImage, OralHistoryPage
 from heritage.roles import Role, has_role, roles_required
 from media.exceptions import BilingualError
 
-from . import board, snippets
+from . import board, signals, snippets
 from .access import BOARD_ROLES, SHELF_ROLES, may_download
 from .consent import consent_problems, portraits_lacking, visible_page_ids
 from .exporting import approved_revision, export_kit
@@ -270,6 +270,7 @@ def kit_download(request, slug):
         raise PermissionDenied
     try:
         path = export_kit(kit)
+        signals.kit_downloaded.send(BrandKit, kit=kit, user=request.user, revision_id=kit.live_revision_id, path=path)
     except BilingualError as error:
         if request.headers.get("accept", "").startswith("application/json"):
             return _error(error, status=409)
@@ -285,6 +286,7 @@ def kit_story(request, slug):
     kit = get_object_or_404(BrandKit, slug=slug)
     if not on_shelf(kit):
         raise Http404
+    signals.kit_story_opened.send(BrandKit, kit=kit, source=request.GET.get("src", ""))
     revision = approved_revision(kit)
     live = revision.as_object()
     quotes = []
