@@ -3,6 +3,8 @@ approved kit revision, and be refused the zip until they have."""
 
 from django.db import IntegrityError, transaction
 
+from heritage.roles import Role, has_role
+
 from .exceptions import AgreementNotAccepted, NoAgreementToAccept
 from .models import AgreementAcceptance, BenefitAgreement
 
@@ -11,9 +13,17 @@ def current_agreement(kit) -> BenefitAgreement | None:
     return BenefitAgreement.objects.current_for(kit.pk)
 
 
+def needs_acceptance(user) -> bool:
+    """Sellers accept agreements. Facilitators (who witness them and approve the kit) and
+    workshop members downloading their own kit from the board do not; their downloads are
+    recorded all the same."""
+    return has_role(user, Role.SELLER) and not has_role(user, Role.FACILITATOR)
+
+
 def has_accepted(kit, user, agreement: BenefitAgreement | None = None) -> bool:
+    """May ``user`` download the kit as far as its agreement goes?"""
     agreement = agreement or current_agreement(kit)
-    if agreement is None:
+    if agreement is None or not needs_acceptance(user):
         return True
     return AgreementAcceptance.objects.filter(
         agreement=agreement, revision_id=kit.live_revision_id, seller=user

@@ -62,6 +62,13 @@ def test_a_kit_without_agreement_is_downloaded_and_recorded_as_such(make_kit, pe
     assert KitDownload.objects.get().agreement is None
 
 
+def test_only_sellers_accept_agreements_the_makers_downloads_are_recorded_too(make_kit, people):
+    kit = make_kit()
+    f.benefit_agreement(kit)
+    assert not has_accepted(kit, people["seller"])
+    assert has_accepted(kit, people["facilitator"]) and has_accepted(kit, people["participant"])
+
+
 def test_the_label_qr_tag_is_counted_per_kit_and_day_and_nothing_about_the_visitor(make_kit, client):
     kit = make_kit()
     other = make_kit(slug="other-kit")
