@@ -39,6 +39,7 @@ setup: $(VENV)/.runtime debian-runtime-packages
 demo: setup
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_demo_kit
+	$(BIN)/python manage.py load_demo_ledger
 	$(BIN)/python manage.py search_index rebuild || echo "search index not built (see the message above)"
 	@echo "档案：http://$(HOST):$(PORT)/   管理后台 / admin: http://$(HOST):$(PORT)/admin/"
 	@bash tools/serve.sh $(BIN) $(HOST) $(PORT)

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from heritage import accounts, station_urls
 from heritage import urls as heritage_urls
 from heritage import views as heritage_views
+from ledger import urls as ledger_urls
 from media import urls as recorder_urls
 from search import urls as search_urls
 from stories import urls as stories_urls
@@ -23,6 +24,7 @@ urlpatterns = [
     path("archive-audio/", include(heritage_urls)),
     path("search/", include(search_urls)),
     path("kits/", include(stories_urls)),
+    path("ledger/", include(ledger_urls)),
     # The recording station: the page is heritage's (narrators, consent), the uploads media's.
     path("recorder/", include(station_urls)),
     path("recorder/", include(recorder_urls)),

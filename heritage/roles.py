@@ -78,6 +78,12 @@ PERMISSIONS: dict[Role, list[str]] = {
         "stories.lock_brandkit",
         "stories.unlock_brandkit",
         "stories.approve_brandkit",
+        "ledger.add_benefitagreement",
+        "ledger.change_benefitagreement",
+        "ledger.view_benefitagreement",
+        "ledger.add_household",
+        "ledger.change_household",
+        "ledger.view_household",
     ],
     # Recording needs media.add_audiorecording (media's views ask for it); the station
     # lists narrators and records their consent.

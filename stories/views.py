@@ -13,7 +13,7 @@ from heritage.models import HeritageImage, OralHistoryPage
 from heritage.roles import Role, has_role, roles_required
 from media.exceptions import BilingualError
 
-from . import board, snippets
+from . import board, signals, snippets
 from .access import BOARD_ROLES, SHELF_ROLES, may_download
 from .consent import consent_problems, visible_page_ids
 from .exceptions import ExportRefused, KitConsentError
@@ -284,6 +284,7 @@ def kit_download(request, slug):
         raise PermissionDenied
     try:
         path = export_kit(kit)
+        signals.kit_downloaded.send(BrandKit, kit=kit, user=request.user, revision_id=kit.live_revision_id, path=path)
     except KitConsentError as error:
         # Consent changed under a live kit: take it off the shelf and tell its
         # facilitators (the reason, with the quotes, goes to them only).
@@ -308,6 +309,7 @@ def kit_story(request, slug):
     kit = get_object_or_404(BrandKit, slug=slug)
     if not on_shelf(kit):
         raise Http404
+    signals.kit_story_opened.send(BrandKit, kit=kit, source=request.GET.get("src", ""))
     revision = approved_revision(kit)
     live = revision.as_object()
     quotes = []

@@ -111,3 +111,27 @@ def photo(title="照片", size=(64, 48), colour=(180, 30, 20)):
     image._set_image_file_metadata()
     image.save()
     return image
+
+def benefit_agreement(kit, *terms, agreed_by="王秀英、村委会", **fields):
+    """A benefit agreement for ``kit``; each term is (beneficiary, narrator or None, kind, amount)."""
+    from decimal import Decimal
+
+    from ledger.models import BenefitAgreement, BenefitTerm
+
+    agreement = BenefitAgreement(kit=kit, agreed_by=agreed_by, method="spoken", **fields)
+    agreement.terms = [
+        BenefitTerm(beneficiary=who, narrator=person, kind=kind, amount=Decimal(str(amount)), sort_order=n)
+        for n, (who, person, kind, amount) in enumerate(terms or [("village_fund", None, "per_jar", "0.50")])
+    ]
+    agreement.save()
+    return agreement
+
+
+def household(name, narrators=(), users=()):
+    """A household (ledger) with these narrators and villager accounts as members."""
+    from ledger.models import Household, HouseholdMember
+
+    family = Household(name=name)
+    family.members = [HouseholdMember(narrator=n) for n in narrators] + [HouseholdMember(user=u) for u in users]
+    family.save()
+    return family

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "media",
     "search",
     "stories",
+    "ledger",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",

@@ -65,6 +65,16 @@ class Photo:
     role: str = "detail"  # "main" photos become main images; every photo becomes a detail image
 
 
+QR_SOURCE_PREFIX = "qr-r"  # then the approved revision the label was printed from
+
+
+def qr_source(revision_id: int) -> str:
+    """The tag the label's QR adds to the story URL, so a scan can be counted per kit and
+    per printed revision (a count only: nothing about the visitor is kept). Short on
+    purpose: a longer URL needs a denser QR code, with smaller modules on a 20 mm label."""
+    return f"{QR_SOURCE_PREFIX}{revision_id}"
+
+
 @dataclass(frozen=True)
 class KitContent:
     slug: str
@@ -85,6 +95,10 @@ class KitContent:
     workshop: str = ""
     keywords: tuple[str, ...] = ()  # search words sellers may add to titles
     exported_on: date = field(default_factory=date.today)
+
+    @property
+    def qr_url(self) -> str:
+        return f"{self.story_url}?src={qr_source(self.revision_id)}"
 
     def missing_label_fields(self) -> list[LabelField]:
         return [f for f in LABEL_FIELDS if f.mandatory and not (self.label.get(f.key) or "").strip()]

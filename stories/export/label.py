@@ -246,7 +246,7 @@ def render_label_pdf(content: KitContent, path: Path, *, width_mm: float = 100, 
         warnings.append(
             f"照片“{image.photo}”印刷分辨率 {image.dpi:.0f} dpi，低于 300 dpi / photo below 300 dpi at printed size"
         )
-    qr_svg, qr = _qr(content.story_url)
+    qr_svg, qr = _qr(content.qr_url)
     css = _css(width_mm, height_mm, size(text_height), size(net_height), size(DATE_HEIGHT_MM), content.palette)
     document = HTML(string=_html(content, photo_uri, photo_box, qr_svg, qr.total_mm, css)).render()
     path = Path(path)
