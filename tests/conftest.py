@@ -1,6 +1,20 @@
+import os
+
 import pytest
+import time_machine
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from .audio import write_audio
+from .clock import NOW
+
+# Property tests: the same examples on every run and machine (a suite that passes must pass
+# again); HYPOTHESIS_PROFILE=explore searches afresh. No deadline: two shared cores.
+hypothesis_settings.register_profile(
+    "suite", derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.register_profile("explore", deadline=None, max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture
@@ -17,5 +31,22 @@ def make_audio(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path_factory):
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("uploads")
+def _data_dir(settings, tmp_path_factory):
+    """Each test its own data folder: exports, partial uploads and media written by one test
+    are never found by the next (database ids repeat after a rollback, so a kit zip named by
+    id would otherwise be served to a different kit)."""
+    data = tmp_path_factory.mktemp("data")
+    settings.DATA_DIR = data
+    settings.MEDIA_ROOT = data / "uploads"
+    return data
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Every test starts at tests.clock.NOW with the clock ticking; ``clock.shift(timedelta(...))``
+    moves it. Browser tests keep real time: Chromium's cookie expiry runs on the real clock."""
+    if request.node.get_closest_marker("browser"):
+        yield None
+        return
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller

@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="libei-test-"))
 
 from .base import *  # noqa: E402,F403
-from .base import DATA_DIR  # noqa: E402
+from .base import DATA_DIR, DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -20,3 +20,8 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 WHISPER_MODEL_DIR = BASE_DIR / "var" / "models"  # noqa: F405
 # Tests that want Whisper to run ask for it.
 TRANSCRIBE_ON_UPLOAD = False
+
+# Mutation runs (tools/mutation.py) start pytest once per mutant: one migrated database file,
+# reused (--reuse-db), spares a migration each time.
+if os.environ.get("TEST_DATABASE_FILE"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_FILE"]}

@@ -6,6 +6,7 @@ from heritage.models import FamilyMemoryPage, Narrator, OralHistoryPage, RecipeP
 from media.models import AudioRecording
 
 from .. import factories as f
+from ..clock import ago
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_a_narrator_is_created_with_consent_records(admin_client):
         "consents-MAX_NUM_FORMS": "1000",
         "consents-0-scope": "public",
         "consents-0-method": "spoken",
-        "consents-0-given_at": "2026-10-01 10:00",
+        "consents-0-given_at": f"{ago(days=14):%Y-%m-%d %H:%M}",
         "consents-0-withdrawn_at": "",
         "consents-0-withdrawal_note": "",
         "consents-0-ORDER": "1",
