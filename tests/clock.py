@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
+# After every date the demo data fixes (consent given 2026-10-01, withdrawn 2026-11-02).
+NOW = datetime(2027, 1, 15, 10, 0, tzinfo=SHANGHAI)
 
 
 def ago(**delta) -> datetime:
