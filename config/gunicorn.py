@@ -20,3 +20,6 @@ max_requests = 1000
 max_requests_jitter = 100
 accesslog = "-"
 errorlog = "-"
+# systemd and tools/serve.sh manage gunicorn with signals; gunicorn's control socket (one
+# path per user's home) would clash between two instances and is read-only under systemd.
+control_socket_disable = True

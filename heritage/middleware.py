@@ -1,6 +1,6 @@
 """Requests no view should see, refused at the door with a 400 and a message.
 
-* A NUL character anywhere in the path, a query parameter, a form field or a JSON body:
+* A NUL character anywhere in the path, a query parameter, a url-encoded form field or a JSON body:
   SQLite ends the string there ("unterminated string"), PostgreSQL refuses it, and either
   way the view fails with a 500 (a NUL in ``kind=`` did, issue 10 finding 10).
 * A write (PUT, POST…) to an address that does not exist: Django's slash redirect cannot
@@ -10,7 +10,6 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import QueryDict
-from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, get_resolver
 
 from .errors import error_response
@@ -24,8 +23,11 @@ def _has_nul(data: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
 
 
-def _is_form(request) -> bool:
-    return request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}
+def _is_plain_form(request) -> bool:
+    # Only url-encoded forms: their body stays readable after parsing. Parsing a multipart
+    # body here would consume the stream that a view may still read (request.body); its
+    # text fields go through Django's form fields, which refuse NUL themselves.
+    return request.content_type == "application/x-www-form-urlencoded"
 
 
 def _resolves(path: str) -> bool:
@@ -48,13 +50,13 @@ class MalformedRequestMiddleware:
         try:
             if "\x00" in request.path_info or _has_nul(request.GET):
                 return _nul(request)
-            if request.method == "POST" and _is_form(request) and _has_nul(request.POST):
+            if request.method == "POST" and _is_plain_form(request) and _has_nul(request.POST):
                 return _nul(request)
             if request.content_type == "application/json" and JSON_NUL in request.body:
                 return _nul(request)
         except RequestDataTooBig:
             return error_response(request, 413, "too_large", "提交的内容太大。", "The request body is too large.")
-        except (MultiPartParserError, SuspiciousOperation):
+        except SuspiciousOperation:  # e.g. too many fields
             return error_response(request, 400, "bad_form", "表单数据不完整或不对。", "The form data is malformed.")
         if request.method not in SAFE_METHODS and not _resolves(request.path_info):
             return error_response(

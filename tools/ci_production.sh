@@ -45,24 +45,35 @@ export DATABASE_URL
 echo "PostgreSQL: $DATABASE_URL"
 
 py="$bin/python"
-step migrate
+# collectstatic (compressing every file) needs no database: it runs beside the rest.
+step "collectstatic (in the background), migrate"
+"$py" manage.py collectstatic --noinput --verbosity 0 >"$work/collectstatic.log" 2>&1 &
+collect=$!
 "$py" manage.py migrate --noinput --verbosity 0
-step load_demo, load_demo_kit, search_index rebuild
+
+step "check --deploy (in the background), load_demo, load_demo_kit, search_index rebuild"
+# The production variables of deploy/env.example; any warning fails the run.
+SECURE_SSL_REDIRECT=1 SECURE_COOKIES=1 SECURE_HSTS_SECONDS=3600 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 \
+  SECURE_HSTS_PRELOAD=1 BEHIND_PROXY=1 ALLOWED_HOSTS=archive.example.org \
+  "$py" manage.py check --deploy --fail-level WARNING >"$work/check.txt" 2>&1 &
+check=$!
 "$py" manage.py load_demo >/dev/null
 "$py" manage.py load_demo_kit
 "$py" manage.py search_index rebuild
-step collectstatic
-"$py" manage.py collectstatic --noinput --verbosity 0
-chmod -R a+rX "$DATA_DIR/static"
 
-step "manage.py check --deploy with the production variables of deploy/env.example"
-SECURE_SSL_REDIRECT=1 SECURE_COOKIES=1 SECURE_HSTS_SECONDS=3600 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 \
-  SECURE_HSTS_PRELOAD=1 BEHIND_PROXY=1 ALLOWED_HOSTS=archive.example.org \
-  "$py" manage.py check --deploy --fail-level WARNING 2>&1 | tee "$work/check.txt"
-if grep -q "WARNINGS\|ERRORS" "$work/check.txt"; then
+step "manage.py check --deploy with the production variables"
+check_status=0
+wait "$check" || check_status=$?
+cat "$work/check.txt"
+if [ "$check_status" -ne 0 ] || grep -q "WARNINGS\|ERRORS" "$work/check.txt"; then
   echo "check --deploy reported problems" >&2
   exit 1
 fi
+if ! wait "$collect"; then
+  cat "$work/collectstatic.log" >&2
+  exit 1
+fi
+chmod -R a+rX "$DATA_DIR/static"
 
 web_port=$(free_port)
 step "gunicorn and nginx"

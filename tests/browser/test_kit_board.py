@@ -57,7 +57,11 @@ def _signed_in_phone(browser, live_server, user):
     client = Client()
     client.force_login(user)
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="zh-CN", accept_downloads=True
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        locale="zh-CN",
+        accept_downloads=True,
+        bypass_csp=True,
     )
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])

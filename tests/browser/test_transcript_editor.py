@@ -18,7 +18,7 @@ def signed_in(browser, live_server, django_user_model):
     user = django_user_model.objects.create_superuser("facilitator", password="pw-facilitator")
     client = Client()
     client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", bypass_csp=True)
     context.add_cookies(
         [
             {
