@@ -131,6 +131,8 @@ def test_the_download_refusal_counts_quotes_and_names_none(make_kit, archive, pe
     client.force_login(people["participant"])
     state = board_state_of(client.get(f"/kits/{kit.slug}/board/"))
     assert "协作者已收到通知" in state and "王秀英" not in json.loads(state)["kit"]["withdrawn_reason"]
+    listing = client.get("/kits/").content.decode()
+    assert "协作者已收到通知" in listing and "外婆说" not in listing
 
 
 def test_a_narrators_withdrawal_takes_down_kits_showing_a_photo_of_their_items(
