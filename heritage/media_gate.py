@@ -107,9 +107,23 @@ def image_of(name: str):
     return None
 
 
-def images_on_pages(pages) -> dict[int, set[int]]:
-    """Image ids each archive page's own fields show (page id -> ids)."""
-    return {page.pk: set(_images_of_page(page)) for page in pages}
+def images_of_narrator(narrator_id: int) -> set[int]:
+    """Every image tied to a narrator: the portrait, and what their items show (live or not);
+    a consent change of theirs may change who may have these."""
+    ids = set(Narrator.objects.filter(pk=narrator_id).exclude(portrait=None).values_list("portrait_id", flat=True))
+    for model in ITEM_MODELS:
+        for page in model.objects.filter(narrator_links__narrator=narrator_id):
+            ids |= set(_images_of_page(page))
+    return ids
+
+
+def images_of_page(page_id: int) -> set[int]:
+    """The images an archive page shows now (none for any other page)."""
+    for model in ITEM_MODELS:
+        page = model.objects.filter(pk=page_id).first()
+        if page is not None:
+            return set(_images_of_page(page))
+    return set()
 
 
 def _archive_uses(ids: set[int], purpose: Purpose, viewer) -> dict[int, ImageTies]:

@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 
 from media.formats import image_type
 from media.models import Transcript
@@ -35,6 +36,7 @@ def oral_history_transcript(request, page_id: int, fmt: str):
     return export_response(transcript, fmt, page.slug, download=fmt != "vtt")
 
 
+@require_safe
 def media_file(request, name: str):
     """Everything under MEDIA_URL: an image original or rendition, for whoever the gate
     lets have it; any other stored file (recordings, documents, consent forms, uploads

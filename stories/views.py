@@ -74,6 +74,8 @@ def kit_list(request):
         kit.save_revision(user=request.user)
         return redirect("stories:board", kit.slug)
     kits = [k for k in BrandKit.objects.select_related("workshop") if board.may_edit(k, request.user)]
+    for kit in kits:
+        kit.withdrawn_notice = withdrawn_notice(kit, request.user)
     return render(request, "stories/kit_list.html", {"kits": kits, "form": form})
 
 

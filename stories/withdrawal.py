@@ -12,7 +12,7 @@ from django.core.mail import send_mail
 from django.db import models
 from wagtail.log_actions import log
 
-from heritage.models import Narrator
+from heritage.media_gate import images_of_narrator, images_of_page
 from heritage.signal_handlers import pages_of_narrator
 
 from .consent import consent_problems
@@ -25,23 +25,28 @@ WITHDRAWN_ACTION = "stories.kit_withdrawn"
 
 
 def withdraw_kits_of(narrator_id: int) -> list[BrandKit]:
-    """After a narrator's consent changed: every live kit quoting them (or a page they narrate)."""
+    """After a narrator's consent changed: every live kit quoting them (or a page they narrate)
+    or showing a photo tied to them (their portrait, a photo of their items)."""
     page_ids = pages_of_narrator(narrator_id)
-    portrait = Narrator.objects.filter(pk=narrator_id).values("portrait")
     return withdraw_lacking(
         BrandKit.objects.filter(live=True)
         .filter(
             models.Q(kit_snippets__snippet__narrators=narrator_id)
             | models.Q(kit_snippets__snippet__page__in=page_ids)
-            | models.Q(kit_photos__image__in=portrait)
+            | models.Q(kit_photos__image__in=images_of_narrator(narrator_id))
         )
         .distinct()
     )
 
 
 def withdraw_kits_of_page(page_id: int) -> list[BrandKit]:
-    """After a source page was unpublished or its access or narrators changed."""
-    return withdraw_lacking(BrandKit.objects.filter(live=True, kit_snippets__snippet__page=page_id).distinct())
+    """After a source page was unpublished or its access or narrators changed: kits quoting
+    it or showing one of its photos."""
+    return withdraw_lacking(
+        BrandKit.objects.filter(live=True)
+        .filter(models.Q(kit_snippets__snippet__page=page_id) | models.Q(kit_photos__image__in=images_of_page(page_id)))
+        .distinct()
+    )
 
 
 def withdraw_lacking(kits) -> list[BrandKit]:

@@ -9,6 +9,8 @@ from urllib.parse import quote
 import pytest
 from django.core.cache import caches
 from django.core.files.images import ImageFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import clear_url_caches
 from django.utils import timezone
 from PIL import Image
@@ -216,3 +218,13 @@ def test_the_admin_image_listing_keeps_its_thumbnails_for_facilitators(gallery, 
     for url in thumbs:
         allowed = "zhao_portrait" not in url
         assert client.get(url).status_code == (200 if allowed else 404), url
+
+
+def test_an_image_request_asks_the_database_a_bounded_number_of_times(gallery, client):
+    # A regression guard, not a target: the rule for every use, the consent, the collection.
+    url = gallery["images"]["step"].get_rendition("fill-160x160").url
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    print(f"queries for a visitor's rendition: {len(queries)}")
+    assert len(queries) <= 20
+    assert client.post(url).status_code == 405
