@@ -35,7 +35,8 @@ h2 {{ font-size: 22pt; margin: 8mm 0 2mm; border-bottom: 2pt solid #000; }}
 h3 {{ font-size: 20pt; margin: 5mm 0 2mm; }}
 blockquote {{ margin: 2mm 0 3mm 6mm; font-size: 19pt; }}
 .meta {{ font-size: 15pt; color: #333; }}
-.kit {{ break-inside: avoid-page; }}
+h2, h3 {{ break-after: avoid; }}
+blockquote, li {{ break-inside: avoid; }}
 {ONE_WEIGHT}
 """
 
