@@ -268,7 +268,9 @@ def reuse(facts: ReportFacts) -> list[Figure]:
     by_platform = Counter(p for d in facts.downloads for p in d.platforms)
     sellers = sorted(by_seller.items(), key=lambda kv: (-kv[1], kv[0]))
     platforms = sorted(by_platform.items(), key=lambda kv: (-kv[1], kv[0]))
-    scan_weeks = weeks(facts.since, facts.until)
+    # The chart starts at the first week with a scan: a year's empty weeks say nothing.
+    first_scan = min((s.day for s in facts.scans), default=facts.until)
+    scan_weeks = weeks(max(facts.since, first_scan), facts.until)
     per_kit: dict[int, Counter] = defaultdict(Counter)
     for scan in facts.scans:
         per_kit[scan.kit_id][scan.day - timedelta(days=scan.day.weekday())] += scan.count

@@ -4,6 +4,7 @@ The chart draws exactly ``Figure.series`` over ``Figure.labels``; the who-worked
 network, which pygal does not draw, is laid out on a circle here in plain SVG.
 """
 
+import base64
 import math
 import re
 from html import escape
@@ -30,6 +31,7 @@ STYLE = Style(
 
 SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 LEGEND_ID = re.compile(r' id="activate-serie-\d+"')
+DESC = re.compile(r"<desc\b[^>]*>.*?</desc>", re.DOTALL)
 
 CHARTS = {"bar": pygal.Bar, "pie": pygal.Pie, "line": pygal.Line}
 
@@ -45,7 +47,9 @@ def render_svg(figure, width: int = 720, height: int = 360) -> str:
         disable_xml_declaration=True,
         js=[],
         explicit_size=True,
-        print_values=figure.chart != "line",
+        # Fewer texts and nodes: each costs the PDF noticeable time; the numbers are in the table below.
+        print_values=False,
+        show_dots=False,
         show_legend=len(figure.series) > 1 or figure.chart == "pie",
         legend_at_bottom=True,
         x_label_rotation=30 if len(figure.labels) > 4 else 0,
@@ -58,13 +62,22 @@ def render_svg(figure, width: int = 720, height: int = 360) -> str:
         for label, value in zip(figure.labels, next(iter(figure.series.values()), []), strict=False):
             chart.add(label, value)
     else:
-        chart.x_labels = figure.labels
+        # At most about a dozen x labels, so they do not run into each other.
+        every = max(1, math.ceil(len(figure.labels) / 12))
+        chart.x_labels = [label if n % every == 0 else "" for n, label in enumerate(figure.labels)]
         for name, values in figure.series.items():
             chart.add(name, values)
     # pygal always adds its tooltip configuration as a script; a printed chart needs none,
     # and the admin's Content-Security-Policy would refuse it anyway.
-    # Its legend ids repeat in every chart; several charts share one page.
-    return LEGEND_ID.sub("", SCRIPT.sub("", chart.render(is_unicode=True)))
+    # Its legend ids repeat in every chart (several charts share one page), and its
+    # tooltip texts (<desc>) serve only that script.
+    return DESC.sub("", LEGEND_ID.sub("", SCRIPT.sub("", chart.render(is_unicode=True))))
+
+
+def svg_data_uri(svg: str) -> str:
+    """For the PDF: WeasyPrint draws an SVG given as an image several times faster than
+    inline SVG, whose every node would also be styled as HTML."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def network_svg(nodes: list[str], edges: list[tuple[str, str, int]], width: int, height: int) -> str:

@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 
 from ..metrics import Report
-from .charts import render_svg
+from .charts import render_svg, svg_data_uri
 from .pdf import CSS, page, table
 
 CSV_COLUMNS = ("图表", "标题", "行", "列", "值")
@@ -44,7 +44,8 @@ def report_html(report: Report) -> str:
         if figure.reading:
             parts += [f'<p class="reading">{escape(line)}</p>' for line in figure.reading.splitlines()]
         if figure.chart:
-            parts.append(f'<div class="chart">{render_svg(figure, width=640, height=320)}</div>')
+            svg = render_svg(figure, width=640, height=420 if figure.chart == "network" else 320)
+            parts.append(f'<div class="chart"><img src="{svg_data_uri(svg)}" alt="{escape(figure.title)}"></div>')
         parts.append(table(figure.columns, figure.rows))
         parts.append("</section>")
     return page("成效报告", "".join(parts), CSS)

@@ -4,32 +4,40 @@ from html import escape
 
 FONT_FAMILY = "Noto Sans CJK SC"  # the face the kit labels use (stories/export/label.py)
 
+# One weight only: each face embedded in a PDF is subset from the large CJK collection,
+# the slowest step of writing it. Headings stand out by size and colour instead of bold.
+ONE_WEIGHT = "h1, h2, h3, h4, th, strong, b, .reading { font-weight: normal; }"
+
 CSS = f"""
 @page {{ size: A4; margin: 16mm 16mm 18mm;
-  @bottom-center {{ content: counter(page) " / " counter(pages); font-size: 9pt; }} }}
+  @bottom-center {{ content: counter(page) " / " counter(pages); font-size: 9pt; font-family: "{FONT_FAMILY}"; }} }}
 body {{ font-family: "{FONT_FAMILY}"; font-size: 10.5pt; line-height: 1.5; color: #1a1a1a; }}
 h1 {{ font-size: 18pt; color: #8B1A1A; margin: 0 0 2mm; }}
 h2 {{ font-size: 14pt; border-bottom: 1px solid #8B1A1A; margin-top: 6mm; }}
 h3 {{ font-size: 12pt; margin: 4mm 0 1mm; }}
 .how {{ color: #555; font-size: 9pt; margin: 0 0 1mm; }}
-.reading {{ font-weight: bold; margin: 1mm 0; }}
-.chart svg {{ width: 100%; height: auto; }}
+.reading {{ margin: 1mm 0; color: #8B1A1A; }}
+.chart img {{ width: 100%; height: auto; }}
 .figure {{ break-inside: avoid; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 9pt; margin-bottom: 3mm; }}
 th, td {{ border: 0.5pt solid #bbb; padding: 1mm 2mm; text-align: left; }}
 th {{ background: #f4ece4; }}
+{ONE_WEIGHT}
 """
 
 # For reading aloud at a village meeting: large type, short lines, generous spacing.
 LARGE_CSS = f"""
-@page {{ size: A4; margin: 18mm; @bottom-center {{ content: "第 " counter(page) " 页"; font-size: 12pt; }} }}
+@page {{ size: A4; margin: 18mm;
+  @bottom-center {{ content: "第 " counter(page) " 页"; font-size: 12pt; font-family: "{FONT_FAMILY}"; }} }}
 body {{ font-family: "{FONT_FAMILY}"; font-size: 18pt; line-height: 1.7; color: #000; }}
 h1 {{ font-size: 28pt; margin: 0 0 4mm; }}
 h2 {{ font-size: 22pt; margin: 8mm 0 2mm; border-bottom: 2pt solid #000; }}
 h3 {{ font-size: 20pt; margin: 5mm 0 2mm; }}
 blockquote {{ margin: 2mm 0 3mm 6mm; font-size: 19pt; }}
 .meta {{ font-size: 15pt; color: #333; }}
-.kit {{ break-inside: avoid-page; }}
+h2, h3 {{ break-after: avoid; }}
+blockquote, li {{ break-inside: avoid; }}
+{ONE_WEIGHT}
 """
 
 

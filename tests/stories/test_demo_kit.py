@@ -43,8 +43,9 @@ def test_the_demo_kit_exports_whole_and_its_qr_opens_the_story(client, tmp_path)
     codes = [
         code.data.decode() for page in pdf for code in pyzbar.decode(page.render(scale=300 / 72).to_pil().convert("L"))
     ]
-    assert codes == [settings.WAGTAILADMIN_BASE_URL + f"/kits/{KIT_SLUG}/"]
-    story = client.get(urlsplit(codes[0]).path)
+    # The QR carries the label's source tag (the approved revision), so a scan can be counted.
+    assert codes == [settings.WAGTAILADMIN_BASE_URL + f"/kits/{KIT_SLUG}/?src=qr-r{kit.live_revision_id}"]
+    story = client.get(urlsplit(codes[0]).path + "?" + urlsplit(codes[0]).query)
     assert story.status_code == 200 and "外婆说，辣子鸡好不好吃，全看糍粑辣椒。" in story.content.decode()
 
 
