@@ -92,3 +92,11 @@ def facilitator() -> User:
     user = User.objects.create_user(f"facilitator{next(_serial)}", password="pw-facilitator")
     grant(user, Role.FACILITATOR)
     return user
+
+
+def person(*roles: Role) -> User:
+    """A signed-up account holding exactly ``roles`` (none: an account with no role)."""
+    user = User.objects.create_user(f"person{next(_serial)}", password="pw-person")
+    if roles:
+        grant(user, *roles)
+    return user
