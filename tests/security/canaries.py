@@ -15,7 +15,6 @@ import av
 import numpy as np
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
 from heritage import station
@@ -268,7 +267,3 @@ def pending_regrant(archive: Archive, now) -> None:
     another engineer is adding to ``Consent`` (issue 10, finding 2). Until then it raises,
     and the matrix skips the state; once written, the state runs with every other."""
     raise NotImplementedError("Consent 还没有“待确认”状态 / Consent has no pending status yet")
-
-
-def now():
-    return timezone.now()
