@@ -112,6 +112,7 @@ def photo(title="照片", size=(64, 48), colour=(180, 30, 20)):
     image.save()
     return image
 
+
 def benefit_agreement(kit, *terms, agreed_by="王秀英、村委会", **fields):
     """A benefit agreement for ``kit``; each term is (beneficiary, narrator or None, kind, amount)."""
     from decimal import Decimal
@@ -135,3 +136,11 @@ def household(name, narrators=(), users=()):
     family.members = [HouseholdMember(narrator=n) for n in narrators] + [HouseholdMember(user=u) for u in users]
     family.save()
     return family
+
+
+def person(*roles: Role) -> User:
+    """A signed-up account holding exactly ``roles`` (none: an account with no role)."""
+    user = User.objects.create_user(f"person{next(_serial)}", password="pw-person")
+    if roles:
+        grant(user, *roles)
+    return user
