@@ -10,7 +10,7 @@ PORT ?= 8000
 RUNTIME_DEBIAN_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBIAN_PACKAGES := $(RUNTIME_DEBIAN_PACKAGES) chromium libzbar0 postgresql
 
-.PHONY: setup demo test bench lint format clean debian-test-packages debian-runtime-packages
+.PHONY: setup demo test bench lint format clean debian-test-packages debian-runtime-packages mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ demo: setup
 test: $(VENV)/.test debian-test-packages
 	$(BIN)/pytest
 	bash tools/postgres_for_tests.sh run $(BIN)/pytest -q tests/search tests/heritage
+
+# Mutation testing of the core (not part of `make test`; long): each module of
+# [tool.libei-mutation.tests] in pyproject.toml against its own tests. MODULES=heritage/consent.py for one.
+mutation: $(VENV)/.test
+	$(BIN)/python tools/mutation.py $(MODULES)
 
 bench: setup
 	$(BIN)/python bench/oral_history_page.py
