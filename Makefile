@@ -10,7 +10,7 @@ PORT ?= 8000
 RUNTIME_DEBIAN_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBIAN_PACKAGES := $(RUNTIME_DEBIAN_PACKAGES) chromium libzbar0 postgresql nginx
 
-.PHONY: setup demo dev test bench lint format clean debian-test-packages debian-runtime-packages
+.PHONY: setup demo dev test bench lint format clean debian-test-packages debian-runtime-packages mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ test: $(VENV)/.test debian-test-packages
 	$(BIN)/pytest
 	bash tools/postgres_for_tests.sh run $(BIN)/pytest -q tests/search tests/heritage
 	bash tools/ci_production.sh $(BIN)
+
+# Mutation testing of the core (not part of `make test`; long): each module of
+# [tool.libei-mutation.tests] in pyproject.toml against its own tests. MODULES=heritage/consent.py for one.
+mutation: $(VENV)/.test
+	$(BIN)/python tools/mutation.py $(MODULES)
 
 bench: setup
 	$(BIN)/python bench/oral_history_page.py

@@ -223,6 +223,7 @@ def commit_upload(
             return session.recording
         raise StillCommitting()
     user = session.owner
+    recording = None
     try:
         hooks = _hooks()
         meta = hooks.clean(meta, user) if hooks else meta
@@ -232,28 +233,43 @@ def commit_upload(
         with assembled.open("rb") as stream:
             prepared = ingest.prepare(stream, filename, declared_size=size)
         title = str(meta.get("title") or timezone.localtime().strftime("录音 %Y-%m-%d %H:%M"))[:255]
-        recording = ingest.commit(prepared, AudioRecording(title=title, uploaded_by=user))
+        # The recording, the station's record of it and the session's "done" are one
+        # transaction: when the hook fails, none of them stays behind (a recording with no
+        # station record, a session stuck in "committing") and the phone's retry starts over.
+        with transaction.atomic():
+            recording = ingest.commit(prepared, AudioRecording(title=title, uploaded_by=user))
+            if hooks:
+                hooks.attach(recording, meta, user)
+            UploadSession.objects.filter(pk=session.pk).update(
+                state=UploadState.DONE, recording=recording, meta=meta, error="", updated_at=timezone.now()
+            )
+            if settings.TRANSCRIBE_ON_UPLOAD:
+                start_transcription(recording, user=user)
     except DuplicateRecording as error:
         _settle(session, UploadState.FAILED, error=error.message)
         raise
     except (UploadRefused, RecordingRejected) as error:
         # Keep the chunks for a bad checksum or a missing chunk: the phone sends again.
+        _forget_files(recording)
         _settle(session, UploadState.OPEN if isinstance(error, UploadRefused) else UploadState.FAILED, error.message)
         raise
     except BaseException:
+        _forget_files(recording)
         _settle(session, UploadState.OPEN, "")
         raise
-    with transaction.atomic():
-        if hooks:
-            hooks.attach(recording, meta, user)
-        UploadSession.objects.filter(pk=session.pk).update(
-            state=UploadState.DONE, recording=recording, meta=meta, error="", updated_at=timezone.now()
-        )
-        if settings.TRANSCRIBE_ON_UPLOAD:
-            start_transcription(recording, user=user)
     shutil.rmtree(_folder(session.pk), ignore_errors=True)
     session.refresh_from_db()
     return recording
+
+
+def _forget_files(recording: AudioRecording | None) -> None:
+    """The files :func:`ingest.commit` moved into place for a row that was rolled back;
+    kept when another row (an upload of the same bytes) owns them."""
+    if recording is None or AudioRecording.objects.filter(sha256=recording.sha256).exists():
+        return
+    for stored in (recording.original, recording.derivative):
+        if stored.name:
+            stored.storage.delete(stored.name)
 
 
 def _settle(session: UploadSession, state: str, error: str) -> None:

@@ -42,6 +42,18 @@ def _data_dir(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_search_backend():
+    """The service keeps one backend per process, and with it a facet cache keyed by the
+    index's generation number, which the rollback after each test sets back: a cache
+    from the previous test would pass for current. Each test starts without one."""
+    from search.service import get_backend
+
+    get_backend.cache_clear()
+    yield
+    get_backend.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def clock(request):
     """Every test starts at tests.clock.NOW with the clock ticking; ``clock.shift(timedelta(...))``
     moves it. Browser tests keep real time: Chromium's cookie expiry runs on the real clock."""

@@ -1,6 +1,7 @@
 """Who sees what on the public site: pages, listings, filters, the sitemap and the audio."""
 
 import pytest
+from django.utils import timezone
 
 from heritage.models import FamilyMemoryPage, OralHistoryPage, RecipePage
 from heritage.roles import Role, grant
@@ -38,8 +39,15 @@ def archive(make_audio):
             pages[(model.kind, level)] = f.item(
                 index, model, [consenting], level, title=f"{model.kind}-{level}-可见", decade=1970, **extra
             )
-        pages[(model.kind, "archive-only")] = f.item(index, model, [archive_only], "public", title=f"{model.kind}-存档")
-        pages[(model.kind, "withdrawn")] = f.item(index, model, [withdrawn], "public", title=f"{model.kind}-撤回")
+        for key, who, title, amplitude in (
+            ("archive-only", archive_only, f"{model.kind}-存档", 0.5),
+            ("withdrawn", withdrawn, f"{model.kind}-撤回", 0.6),
+        ):
+            extra = {}
+            if model is OralHistoryPage:  # their audio is gated like their page
+                with make_audio("ogg", seconds=1.0, amplitude=amplitude).open("rb") as s:
+                    extra["recording"] = ingest(s, "clip.ogg", f"{model.kind}-{key}")
+            pages[(model.kind, key)] = f.item(index, model, [who], "public", title=title, **extra)
     draft = f.item(index, RecipePage, [consenting], "public", title="草稿-未发布", publish=False)
     return {"home": home, "index": index, "pages": pages, "draft": draft, "narrators": (archive_only, withdrawn)}
 
@@ -85,12 +93,16 @@ def test_listings_name_only_what_the_user_may_see(kind, archive, client):
 @pytest.mark.parametrize("kind", SEES)
 def test_recordings_play_only_for_those_who_may_see_the_story(kind, archive, client):
     client = _client(client, kind)
-    for key, page in archive["pages"].items():
-        if key[0] != "oral_history" or page.recording is None:
-            continue
-        for variant in ("original", "derivative"):
+    stories = {key: page for key, page in archive["pages"].items() if key[0] == "oral_history"}
+    assert len(stories) == 5 and all(page.recording for page in stories.values())
+    for key, page in stories.items():
+        for variant, kind_of_audio in (("original", "audio/ogg"), ("derivative", "audio/flac")):
             response = client.get(f"/archive-audio/{page.pk}/{variant}/")
-            assert response.status_code == (200 if _expected(kind, key) else 404), (kind, key, variant)
+            if _expected(kind, key):
+                assert response.status_code == 200, (kind, key, variant)
+                assert response["Content-Type"] == kind_of_audio, (kind, key, variant, response["Content-Type"])
+            else:
+                assert response.status_code == 404 and not response.has_header("Content-Disposition"), (kind, key)
 
 
 def test_the_sitemap_lists_public_consented_items_only(archive, client):
@@ -103,7 +115,7 @@ def test_the_sitemap_lists_public_consented_items_only(archive, client):
 def test_withdrawing_public_consent_takes_a_story_down_at_once(archive, client):
     page = archive["pages"][("recipe", "public")]
     assert client.get(page.url).status_code == 200
-    page.narrators[0].consents.filter(scope="public").update(withdrawn_at="2026-01-01T00:00:00Z")
+    page.narrators[0].consents.filter(scope="public").update(withdrawn_at=timezone.now())
     assert client.get(page.url).status_code == 404
     assert page.url not in client.get("/sitemap.xml").content.decode()
     assert page.title not in client.get(archive["index"].url).content.decode()

@@ -1,10 +1,12 @@
 """Transcription as a job: progress, results, retries, reviewed text kept, exports, the command line."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from heritage.models import GlossaryTerm
 from media.ingest import ingest
@@ -117,14 +119,20 @@ def test_exports_carry_every_segment(recording, django_capture_on_commit_callbac
     assert data["sha256"] == recording.sha256 and len(data["segments"]) == len(segments)
 
 
-def test_visitors_get_captions_and_downloads_only_for_stories_they_may_see(recording, client):
+def test_visitors_get_captions_and_downloads_only_for_stories_they_may_see(recording, client, clock):
     f.transcript(recording, ["第一句。", "第二句。"])
     _, index = f.site_tree()
     public = f.item(index, narrators=[f.full_consent()], recording=recording)
     response = client.get(f"/archive-audio/{public.pk}/transcript.vtt")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/vtt")
+    assert "第一句。" in response.content.decode()
     assert 'kind="captions"' in client.get(public.url).content.decode()
-    public.narrators[0].consents.filter(scope="public").delete()
+    # The narrator withdraws public consent, dated two days ahead (the record is kept, as in life).
+    consent = public.narrators[0].consents.get(scope="public")
+    consent.withdrawn_at = timezone.now() + timedelta(days=2)
+    consent.save()
+    assert client.get(f"/archive-audio/{public.pk}/transcript.txt").status_code == 200
+    clock.shift(timedelta(days=3))
     for fmt in ("vtt", "srt", "txt", "json"):
         assert client.get(f"/archive-audio/{public.pk}/transcript.{fmt}").status_code == 404
 

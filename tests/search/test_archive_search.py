@@ -12,6 +12,7 @@ from media.transcription.store import snapshot
 from search import service
 
 from .. import factories as f
+from ..clock import ago
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_each_user_finds_only_what_they_may_see(archive, django_user_model):
 
 def test_withdrawn_consent_leaves_the_index_at_once(archive, django_capture_on_commit_callbacks):
     consent = archive["wang"].consents.get(scope="public")
-    consent.withdrawn_at = "2026-11-01T00:00:00+08:00"
+    consent.withdrawn_at = ago(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
         consent.save()
     assert service.search("辣子鸡").total == 0
@@ -126,3 +127,33 @@ def test_when_search_cannot_run_the_page_says_so_and_stories_still_open(archive,
     response = client.get("/search/", {"q": "辣椒"})
     assert response.status_code == 503 and "检索需要配置" in response.content.decode()
     assert client.get(archive["recipe"].url).status_code == 200
+
+
+def test_suggestions_in_the_page_offer_only_what_the_user_may_open(archive, client):
+    def suggested(prefix):
+        return [s["title"] for s in client.get("/search/suggest/", {"q": prefix}).json()["suggestions"]]
+
+    assert suggested("张家") == [] and suggested("过年") == []  # archive-only; community
+    client.force_login(f.villager())
+    assert suggested("过年") == ["过年大锅辣子鸡"] and suggested("张家") == []
+    client.force_login(f.facilitator())
+    assert suggested("张家") == ["张家老油辣子鸡"]
+
+
+def stored_audiences(page) -> set[str]:
+    """The audiences the index itself holds for a page (not what a query-time check adds)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT meta FROM search_document WHERE key = %s", [f"page:{page.pk}/"])
+        (meta,) = cursor.fetchone()
+    return set(json.loads(meta)["audiences"])
+
+
+def test_deleting_a_consent_record_reindexes_the_narrators_pages(archive, django_capture_on_commit_callbacks):
+    assert "public" in stored_audiences(archive["recipe"])
+    with django_capture_on_commit_callbacks(execute=True):
+        archive["wang"].consents.get(scope="public").delete()
+    assert "public" not in stored_audiences(archive["recipe"])
+    assert "public" not in stored_audiences(archive["story"])
+    assert "王家阳朗辣子鸡" not in titles(service.search("辣子鸡"))

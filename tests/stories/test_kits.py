@@ -123,12 +123,31 @@ def test_withdrawn_consent_takes_the_kit_off_the_shelf_and_tells_its_facilitator
         export_kit(kit)
 
 
-def test_the_shelf_checks_consent_itself_even_before_any_signal(make_kit, archive):
+def test_the_shelf_checks_consent_itself_even_before_any_signal(make_kit, archive, client):
     kit = make_kit()
+    assert client.get(f"/kits/{kit.slug}/").status_code == 200
     Consent.objects.filter(narrator=archive["王秀英"], scope="commercial").update(withdrawn_at=timezone.now())
+    assert BrandKit.objects.get(pk=kit.pk).live  # no signal ran: the kit itself still says live
     assert kits_on_shelf() == []
     with pytest.raises(KitConsentError):
         export_kit(BrandKit.objects.get(pk=kit.pk))
+    # The story page the jar's QR code opens asks too.
+    response = client.get(f"/kits/{kit.slug}/")
+    assert response.status_code == 404 and "外婆说" not in response.content.decode()
+
+
+def test_the_export_is_built_from_the_approved_revision_not_a_later_draft(make_kit, people):
+    kit = make_kit()
+    approved = kit.live_revision_id
+    board.save_draft(kit.pk, {"tagline": "草稿里的新标语"}, people["participant"], kit.latest_revision_id)
+    kit = BrandKit.objects.get(pk=kit.pk)
+    assert kit.latest_revision_id != approved
+    with zipfile.ZipFile(export_kit(kit)) as bundle:
+        texts = [name for name in bundle.namelist() if name.endswith((".md", ".txt", ".json", ".csv", ".html"))]
+        text = "".join(bundle.read(name).decode() for name in texts)
+        manifest = json.loads(bundle.read("manifest.json"))
+    assert "外婆的糍粑辣椒" in text and "草稿里的新标语" not in text
+    assert manifest["revision_id"] == approved
 
 
 def test_two_people_saving_the_same_draft_never_overwrite_each_other(make_kit, people):

@@ -54,11 +54,17 @@ def test_a_tall_photo_is_sliced_into_pieces_no_higher_than_allowed(images):
 def test_main_images_are_cropped_around_the_focal_box(images):
     main = next(data for image, data in images if image.platform == "taobao" and image.path.name == "main-01.jpg")
     opened = Image.open(io.BytesIO(main)).convert("RGB")
-    # 2400 × 1600 → the 1600 × 1600 square that holds the focal box, then 800 × 800.
-    left, top, right, bottom = crop_box((2400, 1600), 1.0, FOCAL)
-    centre = ((FOCAL[0] + FOCAL[2]) / 2 - left) / 2, ((FOCAL[1] + FOCAL[3]) / 2 - top) / 2
-    red, green, blue = opened.getpixel((round(centre[0]), round(centre[1])))
-    assert red > 200 and green < 60 and blue < 60
+    # Worked by hand: 2400 × 1600 with the focal box (1500, 300)–(2100, 900), centre x 1800. The
+    # 1600-wide square centred on it would run to x 2600, so it is pushed back to (800, 0)–(2400, 1600)
+    # and halved to 800 × 800: the box lands at (350, 150)–(650, 450). A crop centred on the photo
+    # (400–2000) would put it at (550, 150)–(850, 450) instead.
+    assert crop_box((2400, 1600), 1.0, FOCAL) == (800, 0, 2400, 1600)
+    assert opened.size == (800, 800)
+    for inside in [(360, 160), (500, 300), (640, 440)]:
+        red, green, blue = opened.getpixel(inside)
+        assert red > 200 and green < 60 and blue < 60, inside
+    red, green, blue = opened.getpixel((700, 300))  # right of the box: not the mark
+    assert not (red > 200 and green < 60 and blue < 60)
 
 
 def test_white_background_images_have_white_edges(images):

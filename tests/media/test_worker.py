@@ -1,0 +1,122 @@
+"""The real task worker: `manage.py db_worker` (django-tasks-db) in its own process, on a
+database file, runs a transcription job and a search sync as in production.
+
+Everywhere else the suite runs tasks at once (the immediate backend). Here the test's
+database (migrated, holding the queued tasks) is copied to a file, the worker is started
+on it with the production settings module, and the test watches the file: the job goes
+queued → running (with progress) → done, the tasks are picked up and succeed, and the
+worker stops cleanly when told to.
+"""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from heritage.models import GlossaryTerm
+from media.ingest import ingest
+from media.models import TranscriptionJob
+from media.transcription.jobs import start_transcription
+
+from .. import factories as f
+from .conftest import demo_clip
+
+pytestmark = [pytest.mark.usefixtures("whisper_models"), pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_SECONDS = 600  # two shared cores: Whisper's first load can take a while
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def worker_environment(data_dir: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATA_DIR": str(data_dir),
+        "DEBUG": "1",
+        "SECRET_KEY": "worker-test-key",
+        "WHISPER_MODEL_DIR": str(settings.WHISPER_MODEL_DIR),
+        "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
+        "SEARCH_BACKEND": "embedded",
+    }
+
+
+def rows(path: Path, sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(path, timeout=30) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def test_the_db_worker_runs_a_transcription_and_a_search_sync(database_tasks, _data_dir):
+    for term in ("立碑村", "辣子鸡"):
+        GlossaryTerm.objects.create(term=term)
+    audio, _ = demo_clip("li-guifen-married-into-libei")
+    with audio.open("rb") as stream:
+        recording = ingest(stream, audio.name, "嫁到立碑村的那一年")
+    job = start_transcription(recording)  # autocommit here: the task row is written at once
+    _, index = f.site_tree()
+    page = f.item(index, narrators=[f.full_consent("李桂芬")], title="嫁到立碑村")  # publishing queues a sync
+    tasks = DBTaskResult._meta.db_table
+    ours = {"media.tasks.transcribe_recording", "heritage.tasks.sync_search_index"}
+    queued = set(DBTaskResult.objects.values_list("task_path", "status"))
+    assert ours <= {path for path, _ in queued} and {status for _, status in queued} == {"READY"}  # Wagtail's too
+    assert TranscriptionJob.objects.get(pk=job.pk).status == "queued"
+
+    database = _data_dir / "archive.sqlite3"
+    with sqlite3.connect(database) as target:
+        connection.ensure_connection()
+        connection.connection.backup(target)
+    assert not rows(database, "SELECT 1 FROM search_document WHERE key LIKE ?", f"page:{page.pk}/%")
+
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2"],
+        cwd=ROOT,
+        env=worker_environment(_data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    seen: list[tuple[str, float]] = []
+    try:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline and worker.poll() is None:
+            state = rows(database, "SELECT status, progress FROM media_transcriptionjob WHERE id = ?", job.pk)[0]
+            if not seen or seen[-1] != state:
+                seen.append(state)
+            pending = rows(database, f"SELECT count(*) FROM {tasks} WHERE status != 'SUCCESSFUL'")[0][0]
+            if state[0] in ("done", "failed") and not pending:
+                break
+            time.sleep(0.05)
+        assert worker.poll() is None, worker.stdout.read()
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            output, _ = worker.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output, _ = worker.communicate()
+    assert worker.returncode == 0, output
+
+    statuses = [status for status, _ in seen]
+    assert statuses[0] == "queued" and "running" in statuses and statuses[-1] == "done", (seen, output)
+    assert any(0 < progress < 100 for status, progress in seen if status == "running"), seen  # progress, on the way
+    assert seen[-1][1] == 100.0
+    task_states = rows(database, f"SELECT task_path, status, worker_ids FROM {tasks}")
+    assert ours <= {path for path, _, _ in task_states}
+    assert {status for _, status, _ in task_states} == {"SUCCESSFUL"}, task_states
+    assert all(workers not in ("", "[]") for *_, workers in task_states)  # a worker took each one
+    text = "".join(t for (t,) in rows(database, "SELECT text FROM media_transcriptsegment ORDER BY position"))
+    assert "立碑村" in text
+    keys = [k for (k,) in rows(database, "SELECT key FROM search_document WHERE key LIKE ?", f"page:{page.pk}/%")]
+    assert f"page:{page.pk}/" in keys

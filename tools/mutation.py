@@ -1,0 +1,88 @@
+"""Mutation testing of the core, one module at a time against its own tests (`make mutation`).
+
+mutmut reads one configuration per folder, so each module runs in its own copy of the
+code under var/mutation/<module>/, with ``[tool.mutmut]`` narrowed to that module and the
+tests ``[tool.libei-mutation]`` names for it (pyproject.toml). Each mutant starts pytest
+again: a migrated test database file is reused (--reuse-db, TEST_DATABASE_FILE) so that
+does not cost a migration per mutant. Prints the score per module.
+
+    .venv/bin/python tools/mutation.py                      # every module
+    .venv/bin/python tools/mutation.py heritage/consent.py  # one
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "mutation"
+SKIP = shutil.ignore_patterns(".venv", "var", "mutants", ".git", "__pycache__", "*.pyc", ".pytest_cache")
+
+
+def configuration() -> tuple[dict, dict[str, list[str]]]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    return data["mutmut"], data["libei-mutation"]["tests"]
+
+
+def prepare(module: str, base: dict, tests: list[str]) -> Path:
+    folder = WORK / module.replace("/", "-").removesuffix(".py")
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(ROOT, folder, ignore=SKIP, symlinks=True)
+    (folder / "var").mkdir()
+    if (ROOT / "var" / "models").exists():  # tests that transcribe find the assembled Whisper weights
+        (folder / "var" / "models").symlink_to(ROOT / "var" / "models")
+    settings = base | {
+        "only_mutate": [module],
+        "pytest_add_cli_args": [*base.get("pytest_add_cli_args", []), "--reuse-db"],
+        "pytest_add_cli_args_test_selection": tests,
+    }
+    lines = ["[tool.mutmut]", *(f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in settings.items())]
+    pyproject = folder / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    text = re.sub(r"^\[tool\.mutmut\]\n.*?(?=^\[)", "\n".join(lines) + "\n\n", text, flags=re.S | re.M)
+    pyproject.write_text(text, encoding="utf-8")
+    return folder
+
+
+def run(module: str, base: dict, tests: list[str], children: int) -> dict:
+    folder = prepare(module, base, tests)
+    env = os.environ | {"TEST_DATABASE_FILE": str(folder / "var" / "test-database.sqlite3")}
+    mutmut = [sys.executable, "-m", "mutmut"]
+    subprocess.run([*mutmut, "run", "--max-children", str(children)], cwd=folder, env=env, check=False)
+    subprocess.run([*mutmut, "export-cicd-stats"], cwd=folder, env=env, check=True)
+    stats = json.loads((folder / "mutants" / "mutmut-cicd-stats.json").read_text())
+    survivors = subprocess.run([*mutmut, "results"], cwd=folder, env=env, capture_output=True, text=True).stdout
+    (folder / "survivors.txt").write_text(survivors)
+    return stats
+
+
+def main(argv: list[str]) -> int:
+    base, table = configuration()
+    if os.environ.get("MUTATION_TESTS"):  # a quicker, narrower run: MUTATION_TESTS="tests/a.py tests/b.py"
+        table = {module: os.environ["MUTATION_TESTS"].split() for module in table}
+    modules = argv or list(table)
+    unknown = [m for m in modules if m not in table]
+    if unknown:
+        print(f"没有这个模块的测试配置 / not configured in [tool.libei-mutation.tests]: {unknown}", file=sys.stderr)
+        return 2
+    children = int(os.environ.get("MUTATION_CHILDREN", "1"))  # one: the reused SQLite file takes one writer
+    rows = [(module, run(module, base, table[module], children)) for module in modules]
+    print(f"\n{'module':45} {'mutants':>8} {'killed':>7} {'survived':>9} {'no tests':>9} {'timeout':>8} {'score':>7}")
+    for module, s in rows:
+        tested = s["killed"] + s["survived"] + s.get("timeout", 0) + s.get("suspicious", 0)
+        score = f"{100 * s['killed'] / tested:.1f} %" if tested else "–"
+        print(
+            f"{module:45} {s['total']:>8} {s['killed']:>7} {s['survived']:>9} {s['no_tests']:>9}"
+            f" {s.get('timeout', 0):>8} {score:>7}"
+        )
+    print(f"\nsurvivors per module: {WORK}/<module>/survivors.txt (`mutmut show NAME` there for the diff)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
