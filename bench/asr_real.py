@@ -20,9 +20,13 @@ peak memory is its own. Columns:
 
 The machine is shared, so timings are noisy: compare rows of one run, as ratios.
 
-Sweep (``--sweep``, faster-whisper with the demo glossary, dev set; one run each,
-2026-12-02, 2 cores shared with four other engineers' test runs) — see README for the
-figures; the settings kept are the ones in ``media/transcription/engines.py``.
+Sweep (``--sweep``): faster-whisper with the demo glossary on the dev set, one decoding
+setting changed at a time (beam 1 / 5 / 8 with patience 1.5, temperature fallback on or
+off, VAD silence 500 / 1000 / 2000 ms with padding 200 / 300 / 400 ms). Not yet run to the
+end: on 2026-12-02 the 2 cores were shared with four other engineers' test runs (load
+average 15–19) and one pass over the dev set took about half an hour, so the settings in
+``media/transcription/engines.py`` are still Whisper's defaults (beam 5, patience 1,
+fallback 0.0–1.0) and the VAD settings measured earlier on the demo's long pauses.
 """
 
 import argparse
