@@ -1,6 +1,6 @@
 """Transcription on real voices: CER, speed and memory against the raw faster-whisper baseline, one run.
 
-    .venv/bin/python bench/asr_real.py            # the table (all four rows)
+    .venv/bin/python bench/asr_real.py [--parallel]   # the table (all four rows)
     .venv/bin/python bench/asr_real.py --sweep    # decoding settings on the development set
 
 Rows: raw faster-whisper (beam 5, no VAD, no glossary: the baseline), ``transcribe`` without
@@ -20,9 +20,13 @@ peak memory is its own. Columns:
 
 The machine is shared, so timings are noisy: compare rows of one run, as ratios.
 
-Sweep (``--sweep``, faster-whisper with the demo glossary, dev set; one run each,
-2026-12-02, 2 cores shared with four other engineers' test runs) — see README for the
-figures; the settings kept are the ones in ``media/transcription/engines.py``.
+Sweep (``--sweep``): faster-whisper with the demo glossary on the dev set, one decoding
+setting changed at a time (beam 1 / 5 / 8 with patience 1.5, temperature fallback on or
+off, VAD silence 500 / 1000 / 2000 ms with padding 200 / 300 / 400 ms). Not yet run to the
+end: on 2026-12-02 the 2 cores were shared with four other engineers' test runs (load
+average 15–19) and one pass over the dev set took about half an hour, so the settings in
+``media/transcription/engines.py`` are still Whisper's defaults (beam 5, patience 1,
+fallback 0.0–1.0) and the VAD settings measured earlier on the demo's long pauses.
 """
 
 import argparse
@@ -184,14 +188,17 @@ def lost_characters(plain: dict, glossary: dict) -> int:
     return lost
 
 
-def subprocess_row(row: str, long_path: Path) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, "--row", row, "--long-file", str(long_path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+def rows_in_processes(rows: list[str], long_path: Path, parallel: bool) -> list[dict]:
+    """Each row in its own process; ``parallel`` starts them together (same load on each, less wall time)."""
+    command = [sys.executable, __file__, "--long-file", str(long_path), "--row"]
+    if parallel:
+        running = [subprocess.Popen([*command, row], stdout=subprocess.PIPE, text=True) for row in rows]
+        outputs = [process.communicate()[0] for process in running]
+    else:
+        outputs = [
+            subprocess.run([*command, row], check=True, stdout=subprocess.PIPE, text=True).stdout for row in rows
+        ]
+    return [json.loads(output.strip().splitlines()[-1]) for output in outputs]
 
 
 def table(reports: list[dict]) -> None:
@@ -255,10 +262,14 @@ def main():
     parser.add_argument("--row", choices=ROWS, help=argparse.SUPPRESS)
     parser.add_argument("--long-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--rows", nargs="+", choices=ROWS, default=list(ROWS))
+    parser.add_argument("--parallel", action="store_true", help="run the rows at the same time")
     parser.add_argument("--sweep", nargs="*", choices=SWEEP, help="decoding settings to compare (default: all)")
     args = parser.parse_args()
     if args.row:
-        print(json.dumps(run_row(args.row, args.long_file), ensure_ascii=False))
+        report = run_row(args.row, args.long_file)
+        print(json.dumps(report, ensure_ascii=False), flush=True)
+        # Also on stderr, so a row that finishes is on record even if another never does.
+        sys.stderr.write(json.dumps(report, ensure_ascii=False) + "\n")
         return
     if args.sweep is not None:
         sweep(args.sweep or list(SWEEP))
@@ -271,7 +282,7 @@ def main():
         weights.ensure_openai_checkpoint()
     with tempfile.TemporaryDirectory() as folder:
         path = long_file(Path(folder))
-        reports = [subprocess_row(row, path) for row in args.rows]
+        reports = rows_in_processes(args.rows, path, args.parallel)
     table(reports)
 
 

@@ -27,7 +27,7 @@ from .weights import resolve
 
 SAMPLE_RATE = 16_000
 
-# Decoding settings, chosen on the development set (bench/asr_real.py --sweep).
+# Decoding settings: Whisper's defaults until the dev-set sweep (bench/asr_real.py --sweep) has run to the end.
 BEAM_SIZE = 5
 PATIENCE = 1.0
 TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)

@@ -11,9 +11,10 @@ whether they fall inside speech (Silero VAD), the segment's no-speech probabilit
 compression ratio, how many characters per second it claims, and whether it reads like
 the prompt's list (``李桂芬、王秀英``). A stretch that fails any check is decoded again
 over its own time span without the prompt, and where the two decodes differ on the term
-the plain decode wins: the term goes when the plain decode heard nothing there, the plain
-words stand when it heard them clearly, and ``[听不清]`` marks what neither decode can
-vouch for. Text outside the terms is never touched, so no real speech is dropped here.
+the plain decode wins: the term goes when the plain decode heard nothing there, stays when
+the plain decode heard the same sounds (the prompt only spelt them), gives way to the plain
+words when those were heard clearly, and ``[听不清]`` marks what neither decode can vouch for.
+Text outside the terms is never touched, so no real speech is dropped here.
 """
 
 import difflib
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from pypinyin import Style, lazy_pinyin
 
 from . import engines, text
 from .engines import RawSegment, Word
@@ -123,6 +125,18 @@ def doubts(
     return tuple(dict.fromkeys(reasons))
 
 
+def sounds_alike(term: str, heard: str) -> bool:
+    """Whether ``heard`` is the term's sounds in other characters (养老 for 阳朗, 石旧 for 石臼).
+
+    Then the prompt only chose the spelling of what was said, which is the glossary's job:
+    the term stays. At least half the syllables must match in full or in their initial.
+    """
+    a, b = lazy_pinyin(text.compact(term), style=Style.NORMAL), lazy_pinyin(text.compact(heard), style=Style.NORMAL)
+    if not a or len(a) != len(b):
+        return False
+    return sum(x == y or x[0] == y[0] for x, y in zip(a, b, strict=True)) * 2 >= len(a)
+
+
 def reconcile(prompted: Sequence[Word], spans: Sequence[tuple[int, int]], plain: Sequence[Word]) -> list[Word]:
     """The prompted characters, with the plain decode's in place of each doubtful term.
 
@@ -145,6 +159,8 @@ def reconcile(prompted: Sequence[Word], spans: Sequence[tuple[int, int]], plain:
             kept.extend(
                 c for c, d in zip(prompted[i1:i2], doubtful[i1:i2], strict=True) if not d and text.compact(c.text)
             )
+        elif sounds_alike("".join(c.text for c in prompted[i1:i2]), "".join(c.text for c in heard)):
+            kept.extend(prompted[i1:i2])
         elif min(c.probability for c in heard) >= UNSURE_PROBABILITY:
             kept.extend(heard)
         else:

@@ -124,14 +124,20 @@ def test_names_read_back_from_the_prompt_are_removed_and_the_speech_kept():
 
 
 def test_a_term_the_plain_decode_hears_otherwise_takes_the_plain_words():
-    prompted = words("住在立碑村。")
-    plain = words("住在李北村。")
-    assert "".join(w.text for w in reconcile(prompted, [(2, 5)], plain)) == "住在李北村。"
+    prompted = words("我叫李桂芬。")
+    plain = words("我叫小明。")
+    assert "".join(w.text for w in reconcile(prompted, [(2, 5)], plain)) == "我叫小明。"
+
+
+def test_a_term_the_plain_decode_hears_as_the_same_sounds_keeps_the_glossary_spelling():
+    prompted = words("做阳朗辣子鸡，放进石臼里。")
+    plain = words("做养老辣子鸡，放进石旧里。")
+    assert "".join(w.text for w in reconcile(prompted, [(1, 6), (9, 11)], plain)) == "做阳朗辣子鸡，放进石臼里。"
 
 
 def test_a_term_neither_decode_is_sure_of_becomes_a_gap():
     prompted = words("住在立碑村。")
-    plain = words("住在") + words("李北", start=0.4, probability=0.1) + words("村。", start=0.8)
+    plain = words("住在") + words("大海", start=0.4, probability=0.1) + words("村。", start=0.8)
     assert "".join(w.text for w in reconcile(prompted, [(2, 5)], plain)) == f"住在{INAUDIBLE}村。"
 
 
