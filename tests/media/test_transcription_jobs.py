@@ -150,6 +150,7 @@ def test_the_command_line_prints_one_json_object(recording, capsys):
         "audio_seconds",
         "load_seconds",
         "elapsed_seconds",
+        "reheard",
     }
     assert data["engine"] == "faster-whisper" and data["model"] == "base" and data["language"] == "zh"
     assert set(data["segments"][0]) == {"start", "end", "text", "confidence"}
