@@ -18,9 +18,10 @@ class KitNotApproved(BilingualError):
     code = "not_approved"
 
     def __init__(self, kit):
+        # No title: a seller who asks for a withdrawn kit may no longer see what it was called.
         super().__init__(
-            f"品牌包《{kit}》还没有经协作者审核发布，不能导出。",
-            f"the kit “{kit}” has no approved (published) revision to export yet",
+            "这个品牌包还没有经协作者审核发布（或已下架），不能导出。",
+            "this kit has no approved (published) revision to export (or it was withdrawn)",
         )
 
 

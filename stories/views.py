@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from heritage.consent import Purpose, may
+from heritage.media_gate import permitted_images
 from heritage.models import HeritageImage, OralHistoryPage
 from heritage.roles import Role, has_role, roles_required
 from media.exceptions import BilingualError
 
 from . import board, signals, snippets
 from .access import BOARD_ROLES, SHELF_ROLES, may_download
-from .consent import consent_problems, visible_page_ids
+from .consent import consent_problems, kit_snippets, visible_page_ids
 from .exceptions import ExportRefused, KitConsentError
 from .exporting import approved_revision, export_kit
 from .forms import NewKitForm
@@ -153,9 +154,18 @@ def board_state(kit: BrandKit, user) -> dict:
 def withdrawn_notice(kit: BrandKit, user) -> str:
     """Why the kit left the shelf: the full reason names quotes and photos, so only
     facilitators read it; others learn that it happened and that facilitators know."""
-    if not kit.withdrawn_reason or has_role(user, Role.FACILITATOR):
+    if not kit.withdrawn_reason or (has_role(user, Role.FACILITATOR) and _sources_visible(kit, user)):
         return kit.withdrawn_reason
     return "讲述人的同意有了变化，这个品牌包已下架，协作者已收到通知。"
+
+
+def _sources_visible(kit: BrandKit, user) -> bool:
+    """May ``user`` still see every page the kit quotes and every photo it shows? The
+    reason was written at withdrawal time; a later archive withdrawal hides it from
+    facilitators too."""
+    page_ids = {snippet.page_id for snippet in kit_snippets(kit)}
+    image_ids = {link.image_id for link in kit.kit_photos.all()}
+    return visible_page_ids(page_ids, user) == page_ids and permitted_images(image_ids, Purpose.VIEW, user) == image_ids
 
 
 @roles_required(*BOARD_ROLES)

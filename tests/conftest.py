@@ -35,9 +35,15 @@ def _data_dir(settings, tmp_path_factory):
     """Each test its own data folder: exports, partial uploads and media written by one test
     are never found by the next (database ids repeat after a rollback, so a kit zip named by
     id would otherwise be served to a different kit)."""
+    from django.core.cache import caches
+
     data = tmp_path_factory.mktemp("data")
     settings.DATA_DIR = data
     settings.MEDIA_ROOT = data / "uploads"
+    # Wagtail caches renditions by image id, and ids repeat after a rollback: a cached
+    # rendition would name a file in another test's data folder.
+    for cache in caches.all():
+        cache.clear()
     return data
 
 

@@ -119,7 +119,8 @@ def test_assemble_a_kit_on_the_board_and_download_its_zip(browser, live_server, 
         assert "外婆说，辣子鸡全看糍粑辣椒。" in bundle.read("story.md").decode()
     (quoted,) = manifest["snippets"]
     assert quoted["text"] == "外婆说，辣子鸡全看糍粑辣椒。" and quoted["source"]["kind"] == "segments"
-    assert {c["scope"] for c in quoted["consent"]} == {"public", "commercial"}
+    # Public display and commercial use rest on archive consent: the manifest names all three.
+    assert {c["scope"] for c in quoted["consent"]} == {"archive", "public", "commercial"}
     assert manifest["revision_id"] == BrandKit.objects.get(pk=kit.pk).live_revision_id
     context.close()
 

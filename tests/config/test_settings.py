@@ -27,7 +27,9 @@ PRODUCTION = {
 
 
 def _environment(data_dir: Path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", *PRODUCTION}}
+    # Playwright's tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
+    dropped = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", *PRODUCTION}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     return {**env, "DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "config.settings.base", **extra}
 
 

@@ -262,8 +262,16 @@ def request_time(archive: Archive, now):
 
 
 def pending_regrant(archive: Archive, now) -> None:
-    """Re-grant pending: the narrator withdrew public display, a recorder granted it
-    again, and no facilitator has confirmed it yet. Needs the pending consent status
-    another engineer is adding to ``Consent`` (issue 10, finding 2). Until then it raises,
-    and the matrix skips the state; once written, the state runs with every other."""
-    raise NotImplementedError("Consent 还没有“待确认”状态 / Consent has no pending status yet")
+    """Re-grant pending: the narrator withdrew public display and commercial use, a
+    recorder granted both again at the station, and no facilitator has confirmed them:
+    the new grants count for nothing, so the state must look like "withdrawn now"."""
+    from heritage import consent_log
+    from heritage.models import ConsentMethod
+
+    consents = {c.scope: c for c in archive.narrator.consents.all()}
+    recorder = archive.users["recorder"]
+    for scope in (ConsentScope.PUBLIC, ConsentScope.COMMERCIAL):
+        consent_log.withdraw(consents[scope], by=None, source="admin", at=now, note="讲述人撤回")
+        consent_log.grant(
+            archive.narrator, scope, method=ConsentMethod.SPOKEN, by=recorder, source="station", given_at=now
+        )
