@@ -29,6 +29,10 @@ RATE = 16_000
 
 
 def dev_clips() -> list[dict]:
+    # shared/ lies beside every checkout and CI's clone; elsewhere the cases are skipped
+    # (an empty parameter set) rather than the whole suite failing to collect.
+    if not (ASR_DEV / "refs.tsv").is_file():
+        return []
     with (ASR_DEV / "refs.tsv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
