@@ -42,7 +42,7 @@ class Outcome:
 
 SIGN_IN = Outcome(302, "/accounts/login/?next=")
 ADMIN_SIGN_IN = Outcome(302, "/admin/login/?next=")
-FORBIDDEN = Outcome(403, "403 Forbidden")
+FORBIDDEN = Outcome(403, "forbidden")  # the refusal code, on the page and in JSON (heritage/errors.py)
 NOT_FOUND = Outcome(404, "没有找到")
 
 

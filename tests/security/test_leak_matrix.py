@@ -50,7 +50,12 @@ def _cells(patterns: tuple[str, ...] | str, roles, *states) -> set[tuple[str, st
 
 # (pattern, role, state) cells that leak on the current code, by the finding of issue 10
 # they belong to. The engineers fixing those findings take the cells off as they land.
-KNOWN_LEAKS: set[tuple[str, str, str]] = set().union()
+KNOWN_LEAKS: set[tuple[str, str, str]] = set().union(
+    # Finding 8, not yet fixed: Wagtail's admin images API (used by the image chooser)
+    # returns an image's alt text to a facilitator after its narrator withdrew archive
+    # consent. The files themselves are refused by the gate (heritage/media_gate.py).
+    _cells(("wagtailadmin_api:images:listing", "wagtailadmin_api:images:detail"), ["facilitator"], "archive_only"),
+)
 
 # Server errors the current code has (printed with their cause on every run).
 EXPECTED_ERRORS = {

@@ -13,7 +13,7 @@ BOARD = {"participant", "facilitator"}  # participants: their own workshops' kit
 SHELF = {"seller", "facilitator"}
 
 SIGN_IN = (302, "/accounts/login/?next=")
-FORBIDDEN = (403, "403 Forbidden")
+FORBIDDEN = (403, "forbidden")  # the refusal code, on the page and in JSON (heritage/errors.py)
 ZIP = (200, "application/zip; spicy-chicken-r")
 
 # view → (address, roles allowed, (status, marker) when allowed); written by hand from the
@@ -108,7 +108,7 @@ def test_a_participant_of_another_workshop_may_not_download_the_kit(make_kit, cl
     Workshop.objects.create(title="另一个工作坊", facilitator=kit.workshop.facilitator).participants.add(outsider)
     client.force_login(outsider)
     response = client.get(f"/kits/{kit.slug}/download/")
-    assert response.status_code == 403 and "403 Forbidden" in response.content.decode()
+    assert response.status_code == 403 and "forbidden" in response.content.decode()
     assert not response.has_header("Content-Disposition")
 
 
