@@ -381,6 +381,13 @@ EXPECTED_GROUPS = {
         "stories.lock_brandkit",
         "stories.unlock_brandkit",
         "stories.approve_brandkit",
+        # Benefit agreements and households (the ledger): recorded by facilitators.
+        "ledger.add_benefitagreement",
+        "ledger.change_benefitagreement",
+        "ledger.view_benefitagreement",
+        "ledger.add_household",
+        "ledger.change_household",
+        "ledger.view_household",
     },
     "录音员 recorder": {
         "media.add_audiorecording",
