@@ -267,7 +267,7 @@ def statement(narrator: Narrator) -> Statement:
 
 def withdrawals(narrator: Narrator, kits: dict) -> list[Withdrawal]:
     """Each withdrawn consent, with the kits withdrawal pulled from the shelf: the kits
-    quoting this narrator whose withdrawal log (stories.withdrawal) names them."""
+    quoting this narrator whose withdrawal log (stories.withdrawal) records them."""
     entries = list(
         ModelLogEntry.objects.filter(action=WITHDRAWN_ACTION, object_id__in=[str(pk) for pk in kits]).order_by(
             "timestamp"
@@ -276,9 +276,16 @@ def withdrawals(narrator: Narrator, kits: dict) -> list[Withdrawal]:
     result = [Withdrawal(c) for c in narrator.consents.exclude(withdrawn_at=None).order_by("withdrawn_at", "pk")]
     for entry in entries:
         reason = entry.data.get("reason", "")
-        if not result or narrator.credited_as not in reason:
+        if not result or not _pulled_by(entry.data, narrator):
             continue
         # The withdrawal that pulled the kit: the last one recorded before the kit left the shelf.
         before = [w for w in result if w.consent.withdrawn_at <= entry.timestamp]
         (before[-1] if before else result[0]).pulled.append((kits[int(entry.object_id)], entry.timestamp, reason))
     return result
+
+
+def _pulled_by(data: dict, narrator: Narrator) -> bool:
+    if "narrators" in data:
+        return narrator.pk in data["narrators"]
+    # Log entries written before the ids were recorded name the narrator only in the reason.
+    return narrator.credited_as in data.get("reason", "")

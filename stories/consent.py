@@ -15,6 +15,7 @@ class ConsentProblem:
     snippet_text: str
     narrator: str
     scope: str
+    narrator_id: int | None = None  # who lacks consent, for records that must not be read back from the text
 
     @property
     def zh(self) -> str:
@@ -86,7 +87,7 @@ def consent_problems(kit) -> list:
         for narrator in narrators_of[snippet.pk]:
             for narrator_id, scope in missing:
                 if narrator_id == narrator.pk:
-                    problems.append(ConsentProblem(snippet.pk, snippet.text, narrator.credited_as, scope))
+                    problems.append(ConsentProblem(snippet.pk, snippet.text, narrator.credited_as, scope, narrator.pk))
     for page in {s.page_id: s.page for s in snippets}.values():
         if not (page.live and may(page.specific, Purpose.COMMERCIAL, None)):
             problems += [SourceProblem(s.pk, s.text, page.title) for s in snippets if s.page_id == page.pk]

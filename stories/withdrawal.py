@@ -29,13 +29,15 @@ def withdraw_kits_of(narrator_id: int) -> list[BrandKit]:
     or showing a photo tied to them (their portrait, a photo of their items)."""
     page_ids = pages_of_narrator(narrator_id)
     return withdraw_lacking(
+        narrators=[narrator_id],
+        kits=
         BrandKit.objects.filter(live=True)
         .filter(
             models.Q(kit_snippets__snippet__narrators=narrator_id)
             | models.Q(kit_snippets__snippet__page__in=page_ids)
             | models.Q(kit_photos__image__in=images_of_narrator(narrator_id))
         )
-        .distinct()
+        .distinct(),
     )
 
 
@@ -49,22 +51,29 @@ def withdraw_kits_of_page(page_id: int) -> list[BrandKit]:
     )
 
 
-def withdraw_lacking(kits) -> list[BrandKit]:
+def withdraw_lacking(kits, narrators=()) -> list[BrandKit]:
+    """Withdraw each of ``kits`` that may no longer be sold; ``narrators`` are the people whose
+    consent change prompted the check (recorded with a withdrawal no missing consent explains)."""
     withdrawn = []
     for kit in kits:
         problems = consent_problems(kit)
         if problems:
-            withdraw(kit, "；".join(p.zh for p in problems))
+            named = {p.narrator_id for p in problems if getattr(p, "narrator_id", None)}
+            if any(getattr(p, "narrator_id", None) is None for p in problems):
+                named |= set(narrators)  # a photo or source problem: the change that prompted the check caused it
+            withdraw(kit, "；".join(p.zh for p in problems), named)
             withdrawn.append(kit)
     return withdrawn
 
 
-def withdraw(kit: BrandKit, reason: str) -> None:
+def withdraw(kit: BrandKit, reason: str, narrators=()) -> None:
+    """``narrators``: the ids of the people whose consent pulled the kit, kept in the log so the
+    ledger never has to guess them from the reason's words."""
     kit.unpublish(user=None, log_action=True)
     BrandKit.objects.filter(pk=kit.pk).update(withdrawn_reason=reason)
     for stale in export_dir().glob(f"{kit.slug}-r[0-9]*.zip"):
         stale.unlink(missing_ok=True)
-    log(instance=kit, action=WITHDRAWN_ACTION, data={"reason": reason})
+    log(instance=kit, action=WITHDRAWN_ACTION, data={"reason": reason, "narrators": sorted(narrators)})
     _tell_facilitators(kit, reason)
 
 

@@ -111,6 +111,8 @@ def village(make_audio):
         "kits": (kit_a, kit_b),
         "narrators": {"王秀英": wang, "李桂兰": li, "赵大山": zhao},
         "households": households,
+        "index": index,
+        "recipes": {"王": wang_recipe},
     }
 
 
@@ -256,3 +258,41 @@ def test_the_statement_lists_quotes_downloads_scans_and_what_was_promised(villag
     for expected in ("王秀英", "品牌包kit-a", "卖家下载了3次", "扫码听故事6次", "人民币伍角", "人民币壹仟贰佰元整"):
         assert expected in text, expected
     assert "还没有登记利益分享约定" in text  # kit B
+
+
+def test_a_withdrawal_is_credited_to_the_narrator_it_concerns_not_to_one_named_in_a_quote(
+    village, django_capture_on_commit_callbacks
+):
+    """李桂兰 quotes 王秀英 by name; when 李桂兰 withdraws, the kit's pull is hers alone, even
+    though 王秀英 withdrew (and re-gave) a consent of her own before and her name is in the reason."""
+    from heritage.models import Consent, FamilyMemoryPage
+
+    wang, li = village["narrators"]["王秀英"], village["narrators"]["李桂兰"]
+    facilitator = f.facilitator()
+    memory = f.item(
+        village["index"], FamilyMemoryPage, narrators=[li], title="舂辣椒", body="<p>王秀英教我舂辣椒。</p>"
+    )
+    recipe = village["recipes"]["王"]
+    kit_c = _kit(
+        "kit-c",
+        [from_memory_paragraph(memory.pk, 1, facilitator), from_recipe_step(recipe.pk, 1, facilitator)],
+        None,
+        facilitator,
+    )
+    Consent.objects.create(
+        narrator=wang,
+        scope="public",
+        method="spoken",
+        given_at=timezone.now() - timedelta(days=60),
+        withdrawn_at=timezone.now() - timedelta(days=40),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        consent = li.consents.get(scope="commercial")
+        consent.withdrawn_at = timezone.now() - timedelta(minutes=1)
+        consent.save()
+    kit_c.refresh_from_db()
+    assert not kit_c.live and "王秀英教我舂辣椒" in kit_c.withdrawn_reason
+    (wang_withdrawal,) = statement(wang).withdrawals
+    assert wang_withdrawal.pulled == []
+    (li_withdrawal,) = statement(li).withdrawals
+    assert kit_c in [kit for kit, _when, _reason in li_withdrawal.pulled]
