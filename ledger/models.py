@@ -18,7 +18,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
-from heritage.models import ConsentMethod
+from heritage.models.evidence import evidence_fields
 
 from .money import yuan_in_words
 
@@ -102,7 +102,7 @@ class BenefitAgreementQuerySet(models.QuerySet):
         return self.filter(kit_id=kit_id).order_by("-agreed_on", "-pk").first()
 
 
-class BenefitAgreement(ClusterableModel):
+class BenefitAgreement(ClusterableModel, evidence_fields(_("签字约定书扫描件"), _("口头约定录音"))):
     """What comes back to the narrators, their families and the village for one kit,
     agreed on a date, by named people, with evidence (like a consent record)."""
 
@@ -112,31 +112,6 @@ class BenefitAgreement(ClusterableModel):
     agreed_on = models.DateField(_("约定日期"), default=timezone.localdate)
     agreed_by = models.CharField(
         _("约定人"), max_length=300, help_text=_("谁同意了这份约定，例如：王秀英、王建国（儿子）、村委会主任李明")
-    )
-    method = models.CharField(_("方式"), max_length=20, choices=ConsentMethod.choices)
-    evidence_document = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("签字约定书扫描件"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    evidence_recording = models.ForeignKey(
-        "media.AudioRecording",
-        verbose_name=_("口头约定录音"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    witnessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("见证协作者"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
     note = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -173,10 +148,7 @@ class BenefitAgreement(ClusterableModel):
         return f"《{self.kit}》利益分享约定（{self.agreed_on:%Y-%m-%d}）"
 
     def clean(self):
-        if self.method == ConsentMethod.SIGNED_FORM and not self.evidence_document_id:
-            raise ValidationError({"evidence_document": _("签字约定需要上传签字约定书扫描件。")})
-        if self.method == ConsentMethod.SPOKEN and not self.evidence_recording_id:
-            raise ValidationError({"evidence_recording": _("口头约定需要选择约定时的录音。")})
+        self.require_evidence(_("签字约定需要上传签字约定书扫描件。"), _("口头约定需要选择约定时的录音。"))
 
 
 class BenefitTerm(Orderable):

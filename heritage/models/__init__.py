@@ -1,3 +1,4 @@
+from .evidence import ConsentMethod
 from .glossary import GlossaryTerm
 from .images import HeritageImage, HeritageRendition
 from .pages import (
@@ -15,7 +16,6 @@ from .people import (
     Consent,
     ConsentChange,
     ConsentChangeAction,
-    ConsentMethod,
     ConsentScope,
     ConsentStatus,
     ConsentSweep,

@@ -15,6 +15,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from ..panels import ConsentLogPanel
+from .evidence import evidence_fields
 
 
 class User(AbstractUser):
@@ -38,11 +39,6 @@ class ConsentScope(models.TextChoices):
     ARCHIVE = "archive", _("仅存档（协作者可听）")
     PUBLIC = "public", _("公开展示")
     COMMERCIAL = "commercial", _("商业品牌使用")
-
-
-class ConsentMethod(models.TextChoices):
-    SIGNED_FORM = "signed_form", _("签字同意书（扫描件）")
-    SPOKEN = "spoken", _("录音口头同意")
 
 
 class ConsentStatus(models.TextChoices):
@@ -147,37 +143,12 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(status=ConsentStatus.PENDING, withdrawn_at__isnull=True)
 
 
-class Consent(Orderable):
+class Consent(Orderable, evidence_fields(_("同意书扫描件"), _("口头同意录音"))):
     """One consent a narrator gave, with its evidence and witness, and when it was withdrawn."""
 
     narrator = ParentalKey(Narrator, on_delete=models.CASCADE, related_name="consents")
     scope = models.CharField(_("范围"), max_length=20, choices=ConsentScope.choices)
     given_at = models.DateTimeField(_("同意时间"), default=timezone.now)
-    method = models.CharField(_("方式"), max_length=20, choices=ConsentMethod.choices)
-    evidence_document = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("同意书扫描件"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    evidence_recording = models.ForeignKey(
-        "media.AudioRecording",
-        verbose_name=_("口头同意录音"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    witnessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("见证协作者"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdrawal_note = models.CharField(_("撤回说明"), max_length=255, blank=True)
     # Set by heritage.consent_log only: a grant for a scope the narrator once withdrew
