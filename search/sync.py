@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django_tasks import task
+
+from .service import get_backend
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +22,6 @@ logger = logging.getLogger(__name__)
 def sync_documents(keys: list[str]) -> int:
     """Bring the index in line with these keys: each source clears its prefixes and writes
     the documents that should exist now (none for what was deleted or unpublished)."""
-    from .service import get_backend
-
     backend = get_backend()
     written = 0
     for path in settings.SEARCH_DOCUMENT_SYNC:
@@ -32,6 +33,12 @@ def sync_documents(keys: list[str]) -> int:
     return written
 
 
+@task()
+def sync_search_documents(keys: list[str]) -> int:
+    """The background task: :func:`sync_documents` on the worker."""
+    return sync_documents(keys)
+
+
 def queue_sync(keys: Iterable[str]) -> None:
     """Sync ``keys`` in the background once the current transaction commits."""
     keys = sorted(set(keys))
@@ -39,8 +46,6 @@ def queue_sync(keys: Iterable[str]) -> None:
         return
 
     def enqueue():
-        from .tasks import sync_search_documents
-
         try:
             sync_search_documents.enqueue(keys)
         except Exception:
