@@ -12,7 +12,29 @@ from .models.pages import ITEM_MODELS, OralHistoryPage
 
 
 def page_key(page) -> str:
-    return f"page:{page.pk}/"
+    return page_key_of(page.pk)
+
+
+def page_key_of(page_id: int) -> str:
+    return f"page:{page_id}/"
+
+
+def documents_for(keys: list[str]) -> tuple[list[str], list[SearchDocument]]:
+    """For sync (search/sync.py): of ``keys``, the page keys to clear, and the documents
+    of those pages that are live archive items now."""
+    from wagtail.models import Page
+
+    prefixes, documents = [], []
+    for key in keys:
+        kind, _sep, rest = key.partition(":")
+        if kind != "page":
+            continue
+        prefixes.append(key)
+        page = Page.objects.filter(pk=int(rest.rstrip("/"))).first()
+        page = page.specific if page is not None else None
+        if page is not None and page.live and isinstance(page, ITEM_MODELS):
+            documents.extend(page_documents(page))
+    return prefixes, documents
 
 
 def _plain(html: str) -> str:

@@ -2,33 +2,22 @@
 
 import logging
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
 from media.models import TranscriptRevision
+from search import sync
 
 from .models import Consent, Narrator
 from .models.pages import ITEM_MODELS, OralHistoryPage
+from .search_documents import page_key_of
 
 logger = logging.getLogger(__name__)
 
 
 def queue_sync(page_ids) -> None:
-    page_ids = sorted(set(page_ids))
-    if not page_ids:
-        return
-
-    def enqueue():
-        from .tasks import sync_search_index
-
-        try:
-            sync_search_index.enqueue(page_ids)
-        except Exception:
-            # A search outage must not undo an editor's save; `search_index rebuild` mends it.
-            logger.exception("search sync for pages %s failed", page_ids)
-
-    transaction.on_commit(enqueue)
+    """Re-index these pages through the one search sync (search/sync.py)."""
+    sync.queue_sync(page_key_of(pk) for pk in page_ids)
 
 
 def pages_of_narrator(narrator_id: int) -> list[int]:

@@ -1,12 +1,17 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.views.pages.search import SearchView
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
+from .admin_gate import visible_images, visible_pages
 from .forms import NarratorForm
 from .models import GlossaryTerm, Narrator, Theme, TopicPrompt
 
@@ -69,3 +74,67 @@ def glossary_urls():
 @hooks.register("register_admin_menu_item")
 def glossary_suggestions_menu_item():
     return MenuItem(_("词表建议"), reverse("heritage_glossary_suggestions"), icon_name="help", order=231)
+
+
+# What the admin lists and chooses passes the one gate (heritage/admin_gate.py): a narrator
+# without archive consent disappears from the explorer, the choosers and the admin search.
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_pages_the_gate_allows(parent_page, pages, request):
+    return visible_pages(pages, request.user)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_pages_the_gate_allows(pages, request):
+    return visible_pages(pages, request.user)
+
+
+@hooks.register("construct_image_chooser_queryset")
+def chooser_images_the_gate_allows(images, request):
+    return visible_images(images, request.user)
+
+
+class GatedImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
+    """The images API behind the image chooser: titles and alt text only of allowed images."""
+
+    def get_queryset(self):
+        return visible_images(super().get_queryset(), self.request.user)
+
+
+class GatedPagesAdminAPIViewSet(PagesAdminAPIViewSet):
+    """The pages API behind the explorer menu: Wagtail asks the explorer hook only with
+    ``for_explorer``; here every listing and detail is gated."""
+
+    def get_queryset(self):
+        return visible_pages(super().get_queryset(), self.request.user)
+
+
+# After Wagtail's own registrations (its pages endpoint, then "images" at order 0), so
+# these endpoints replace them.
+@hooks.register("construct_admin_api", order=10)
+def gated_admin_api(router):
+    router.register_endpoint("pages", GatedPagesAdminAPIViewSet)
+    router.register_endpoint("images", GatedImagesAdminAPIViewSet)
+
+
+class GatedPageSearchView(SearchView):
+    """The admin page search (it has no queryset hook): results and type counts both gated."""
+
+    def annotate_queryset(self, pages):
+        # all_pages feeds the per-type counts beside the results.
+        self.all_pages = visible_pages(self.all_pages, self.request.user)
+        return super().annotate_queryset(visible_pages(pages, self.request.user))
+
+
+class GatedPageViewSet(PageViewSet):
+    """Wagtail's base page viewset with the gated search; every other view is Wagtail's."""
+
+    name = "heritage_pages"
+    search_view_class = GatedPageSearchView
+
+
+# After Wagtail's base page viewset (order -1): the registry then answers with this one for Page.
+@hooks.register("register_admin_viewset")
+def gated_page_viewset():
+    return GatedPageViewSet()

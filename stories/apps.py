@@ -11,7 +11,12 @@ class StoriesConfig(AppConfig):
         from heritage.media_gate import register_image_uses
 
         from . import kit_images, signal_handlers
+        from .consent import check_kit_consent
+        from .models import BrandKit
 
         signal_handlers.register()
+        # No path publishes a kit lacking consent (BrandKit.publish asks every check here).
+        if check_kit_consent not in BrandKit.publish_checks:
+            BrandKit.publish_checks.append(check_kit_consent)
         # The image gate asks kits who sees a photo through them (heritage knows no stories).
         register_image_uses(kit_images.image_uses)

@@ -7,6 +7,7 @@ from heritage.media_gate import permitted_images
 from heritage.models import ConsentScope, HeritageImage
 
 from .exceptions import KitConsentError
+from .models import StorySnippet
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,6 @@ class PhotoProblem:
 def kit_snippets(kit) -> list:
     """The snippets of ``kit`` in story order, as it stands in memory (a revision's object
     works too), with their pages, recordings and narrators loaded in three queries."""
-    from .models import StorySnippet
-
     ids = [link.snippet_id for link in kit.kit_snippets.all()]
     loaded = StorySnippet.objects.select_related("page", "recording").prefetch_related("narrators").in_bulk(ids)
     return [loaded[i] for i in ids if i in loaded]

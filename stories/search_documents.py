@@ -19,6 +19,10 @@ def snippet_key(pk: int) -> str:
     return f"snippet:{pk}/"
 
 
+def kit_key(pk: int) -> str:
+    return f"kit:{pk}/"
+
+
 def _page_narrator_ids(page) -> list[int]:
     links = getattr(page, "narrator_links", None)
     return list(links.values_list("narrator_id", flat=True)) if links is not None else []
@@ -53,7 +57,7 @@ def kit_document(kit: BrandKit) -> SearchDocument:
     people = [n for link in draft.kit_snippets.all() for n in link.snippet.narrators.all()]
     narrators = {n.credited_as for n in people}
     return SearchDocument(
-        f"kit:{kit.pk}/",
+        kit_key(kit.pk),
         "kit",
         kit.title,
         body,
@@ -65,20 +69,24 @@ def kit_document(kit: BrandKit) -> SearchDocument:
 
 
 def documents_for(keys: list[str]) -> tuple[list[str], list[SearchDocument]]:
-    """For sync: the prefixes to clear and the documents that should exist now."""
-    documents = []
+    """For sync (search/sync.py): of ``keys``, the snippet and kit keys to clear, and the
+    documents that should exist now."""
+    prefixes, documents = [], []
     for key in keys:
         kind, _sep, rest = key.partition(":")
+        if kind not in ("snippet", "kit"):
+            continue
+        prefixes.append(key)
         pk = int(rest.rstrip("/"))
         if kind == "snippet":
             snippet = StorySnippet.objects.filter(pk=pk).first()
             if snippet:
                 documents.append(snippet_document(snippet))
-        elif kind == "kit":
+        else:
             kit = BrandKit.objects.filter(pk=pk).first()
             if kit:
                 documents.append(kit_document(kit))
-    return keys, documents
+    return prefixes, documents
 
 
 def all_documents() -> Iterator[SearchDocument]:

@@ -7,6 +7,9 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
 from heritage.models import Consent, Narrator
+from search.sync import queue_sync
+
+from .search_documents import kit_key, snippet_key
 
 logger = logging.getLogger(__name__)
 
@@ -30,24 +33,12 @@ def on_source_page_change(sender, instance, **kwargs):
 
 def on_kit_change(sender, instance, raw=False, **kwargs):
     if not raw:
-        queue_sync([f"kit:{instance.pk}/"])
+        queue_sync([kit_key(instance.pk)])
 
 
 def on_snippet_change(sender, instance, raw=False, **kwargs):
     if not raw:
-        queue_sync([f"snippet:{instance.pk}/"])
-
-
-def queue_sync(keys) -> None:
-    def enqueue():
-        from .tasks import sync_story_documents
-
-        try:
-            sync_story_documents.enqueue(sorted(keys))
-        except Exception:
-            logger.exception("search sync for %s failed", keys)
-
-    transaction.on_commit(enqueue)
+        queue_sync([snippet_key(instance.pk)])
 
 
 def register() -> None:

@@ -280,6 +280,8 @@ SEARCH_AUDIENCES = ["public", "community", "facilitator"]
 ARCHIVE_PAGE_TOOLS = ["stories/includes/snippet_tools.html"]
 TRANSCRIPT_EDITOR_TOOLS = ["stories/includes/editor_snippet_tool.html"]
 SEARCH_DOCUMENT_SOURCES = ["heritage.search_documents.all_documents", "stories.search_documents.all_documents"]
+# The one sync path (search/sync.py): each app says which document keys are its own.
+SEARCH_DOCUMENT_SYNC = ["heritage.search_documents.documents_for", "stories.search_documents.documents_for"]
 
 TASKS = {
     "default": {

@@ -68,7 +68,7 @@ def test_the_db_worker_runs_a_transcription_and_a_search_sync(database_tasks, _d
     _, index = f.site_tree()
     page = f.item(index, narrators=[f.full_consent("李桂芬")], title="嫁到立碑村")  # publishing queues a sync
     tasks = DBTaskResult._meta.db_table
-    ours = {"media.tasks.transcribe_recording", "heritage.tasks.sync_search_index"}
+    ours = {"media.tasks.transcribe_recording", "search.sync.sync_search_documents"}
     queued = set(DBTaskResult.objects.values_list("task_path", "status"))
     assert ours <= {path for path, _ in queued} and {status for _, status in queued} == {"READY"}  # Wagtail's too
     assert TranscriptionJob.objects.get(pk=job.pk).status == "queued"

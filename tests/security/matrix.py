@@ -99,10 +99,21 @@ def allowed(item: str, role: str, state: str) -> bool:
 # content, and the consent rule holds there as everywhere. Titles are shown everywhere
 # in the admin (a facilitator must find what to act on).
 MANAGES = (":edit", ":copy", ":delete", ":revisions_revert", ":list", ":list_results", ":index", ":index_results")
+# Except where the admin lists or searches the archive's pages and images to pick one (the
+# explorer, the choosers, the admin page search, the admin API behind them): an item the
+# rule hides is not listed there, title and alt text included (issue 10, the one gate).
+GATED_LISTS = (
+    "wagtailadmin_explore",
+    "wagtailadmin_pages:search",
+    "wagtailadmin_choose_page",
+    "wagtailadmin_api:pages:",
+    "wagtailadmin_api:images:",
+    "wagtailimages_chooser:choose",
+)
 
 
 def exempt(facet: str, role: str, key: str, admin: bool) -> bool:
-    if role != "facilitator" or not admin:
+    if role != "facilitator" or not admin or key.startswith(GATED_LISTS):
         return False
     return facet == "title" or key.endswith(MANAGES)
 
