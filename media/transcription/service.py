@@ -14,7 +14,7 @@ from . import text
 from .correction import apply_glossary
 from .engines import Engine, RawSegment, Word, get_engine
 from .leakage import INAUDIBLE, Rehearing, guarded, prompt_phrases, speech_regions
-from .prompt import build_prompt
+from .prompt import build_prompt, terms_heard
 
 # Segments below this average log-probability, or likely silence, go to a person first.
 LOW_LOGPROB = -1.0
@@ -157,6 +157,60 @@ def clean_segments(
             )
 
 
+def _likelihood(segments: list[RawSegment]) -> float:
+    """Average log-probability per token over ``segments`` (Whisper's own avg_logprob, pooled)."""
+    sizes = [max(len(s.tokens), len(s.words), 1) for s in segments]
+    return sum(s.avg_logprob * n for s, n in zip(segments, sizes, strict=True)) / max(sum(sizes), 1)
+
+
+def _within(segment: RawSegment, start: float, end: float) -> list[RawSegment]:
+    """The words of ``segment`` between ``start`` and ``end`` (padded), as one segment."""
+    if not segment.words:
+        return [segment]
+    words = [w for w in segment.words if w.end > start - REHEAR_PAD_SECONDS and w.start < end + REHEAR_PAD_SECONDS]
+    text_ = "".join(w.text for w in words)
+    return [RawSegment(start, end, text_, [], segment.avg_logprob, segment.no_speech_prob, words)]
+
+
+def _prompted_where_heard(
+    engine: Engine,
+    audio,
+    language: str,
+    plain: Iterable[RawSegment],
+    terms: list[str],
+    reheard: list[Rehearing],
+) -> Iterator[RawSegment]:
+    """``plain`` with each segment that sounds like glossary terms decoded again with a prompt of those terms.
+
+    The prompted decode replaces the plain one only where the model finds it likelier, and
+    after the leakage guard has checked every term it wrote against the plain decode.
+    """
+    seconds = len(audio) / DERIVATIVE_RATE
+    speech: list[tuple[float, float]] | None = None
+    for segment in plain:
+        said = text.to_simplified(segment.text, language)
+        heard = terms_heard(said, terms)
+        if not heard or all(term in said for term in heard):
+            yield segment
+            continue
+        if speech is None:
+            speech = speech_regions(audio)
+        prompt = build_prompt(heard, engine.count_tokens)
+        span = (max(0.0, segment.start - REHEAR_PAD_SECONDS), min(seconds, segment.end + REHEAR_PAD_SECONDS))
+        prompted = list(engine.transcribe(audio, language, prompt, span=span)[1])
+        if not prompted or _likelihood(prompted) < _likelihood([segment]):
+            yield segment
+            continue
+        # The plain decode of this very stretch is what the guard compares the prompted terms with.
+        yield from guarded(
+            prompted,
+            prompt_phrases(heard, prompt),
+            speech,
+            lambda start, end, plain=segment: _within(plain, start, end),
+            reheard,
+        )
+
+
 def transcribe(
     source: Path,
     engine: str | None = None,
@@ -165,23 +219,21 @@ def transcribe(
     terms: Iterable[str] = (),
     on_progress: Callable[[float], None] | None = None,
 ) -> Transcription:
-    """Transcribe the audio file ``source``; ``language`` is a Whisper code or ``auto``."""
+    """Transcribe the audio file ``source``; ``language`` is a Whisper code or ``auto``.
+
+    The whole recording is decoded without any prompt; ``terms`` (the glossary) then act
+    only where their sounds were heard (``_prompted_where_heard``) and through the spelling rules.
+    """
     engine_name = engine or settings.TRANSCRIPTION_ENGINE
     loaded = get_engine(engine_name, model)
     audio = load_pcm(Path(source))
     seconds = len(audio) / DERIVATIVE_RATE
     terms = list(terms)
-    prompt = build_prompt(terms, loaded.count_tokens) if terms and loaded.uses_prompt(seconds) else None
     started = time.perf_counter()
-    detected, raw = loaded.transcribe(audio, None if language == "auto" else language, prompt)
+    detected, raw = loaded.transcribe(audio, None if language == "auto" else language, None)
     reheard: list[Rehearing] = []
-    if prompt:
-
-        def rehear(start: float, end: float) -> list[RawSegment]:
-            span = (max(0.0, start - REHEAR_PAD_SECONDS), min(seconds, end + REHEAR_PAD_SECONDS))
-            return list(loaded.transcribe(audio, detected, None, span=span)[1])
-
-        raw = guarded(raw, prompt_phrases(terms, prompt), speech_regions(audio), rehear, reheard)
+    if terms and detected in text.CHINESE:
+        raw = _prompted_where_heard(loaded, audio, detected, raw, terms, reheard)
     segments = []
     for segment in clean_segments(loaded, raw, detected, terms):
         segments.append(segment)
