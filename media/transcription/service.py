@@ -29,6 +29,8 @@ SENTENCE_END = re.compile(r"[。！？!?；;…]$|(?<=[A-Za-z])\.$")
 CLAUSE_END = re.compile(r"[，,、：:]$")
 PAUSE_SECONDS = 0.5
 LONG_SENTENCE_SECONDS = 8.0
+# A word below this probability is marked as unsure inside its sentence (the editor shows it).
+UNSURE_WORD = 0.5
 # A suspicious segment is re-heard with this much audio either side, so its first and last
 # words are not cut.
 REHEAR_PAD_SECONDS = 0.2
@@ -42,10 +44,17 @@ class Segment:
     avg_logprob: float
     no_speech_prob: float
     low_confidence: bool = False
+    # (word as written, the engine's probability for it), in order; empty where the engine gave no word timings.
+    words: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def confidence(self) -> float:
         return round(min(1.0, math.exp(self.avg_logprob)), 3)
+
+    @property
+    def unsure_words(self) -> list[str]:
+        """The words the model was unsure of, for marking inside the sentence."""
+        return [word for word, probability in self.words if probability < UNSURE_WORD]
 
 
 @dataclass
@@ -64,7 +73,13 @@ class Transcription:
     def as_dict(self) -> dict:
         data = asdict(self)
         data["segments"] = [
-            {"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text, "confidence": s.confidence}
+            {
+                "start": round(s.start, 2),
+                "end": round(s.end, 2),
+                "text": s.text,
+                "confidence": s.confidence,
+                "words": [{"text": w, "probability": round(p, 3)} for w, p in s.words],
+            }
             for s in self.segments
         ]
         for key in ("audio_seconds", "load_seconds", "elapsed_seconds"):
@@ -99,14 +114,14 @@ def _joined(engine: Engine, raw: Iterator[RawSegment]) -> Iterator[RawSegment]:
         yield pending
 
 
-def _sentences(segment: RawSegment) -> Iterator[tuple[float, float, str, float]]:
-    """(start, end, text, avg log-probability) of each sentence in ``segment``, by word timings.
+def _sentences(segment: RawSegment) -> Iterator[tuple[float, float, str, float, list[Word]]]:
+    """(start, end, text, avg log-probability, words) of each sentence in ``segment``, by word timings.
 
     A sentence ends at closing punctuation, at a pause for breath, or at a comma
     once it has run long: Whisper's punctuation of speech is unreliable.
     """
     if not segment.words:
-        yield segment.start, segment.end, segment.text, segment.avg_logprob
+        yield segment.start, segment.end, segment.text, segment.avg_logprob, []
         return
     words: list[Word] = []
     for word, following in zip(segment.words, [*segment.words[1:], None], strict=True):
@@ -119,8 +134,26 @@ def _sentences(segment: RawSegment) -> Iterator[tuple[float, float, str, float]]
             or (CLAUSE_END.search(mark) and word.end - words[0].start >= LONG_SENTENCE_SECONDS)
         ):
             logprob = sum(math.log(max(w.probability, 1e-6)) for w in words) / len(words)
-            yield words[0].start, words[-1].end, "".join(w.text for w in words), logprob
+            yield words[0].start, words[-1].end, "".join(w.text for w in words), logprob, words
             words = []
+
+
+def _scored_words(timed: list[Word], written: str, language: str) -> list[tuple[str, float]]:
+    """Each word as written in the final text, with the engine's probability for it.
+
+    Clean-up can change the text: glossary spelling and punctuation keep its length, so
+    the words are cut from the written text by their lengths; where the length changed
+    (a loop collapsed) the words are left out and the sentence keeps only its own confidence.
+    """
+    parts = [text.to_simplified(w.text, language).strip() for w in timed]
+    if not timed or sum(len(p) for p in parts) != len(written):
+        return []
+    scored, at = [], 0
+    for part, word in zip(parts, timed, strict=True):
+        if part:
+            scored.append((written[at : at + len(part)], word.probability))
+        at += len(part)
+    return scored
 
 
 def clean_segments(
@@ -128,7 +161,7 @@ def clean_segments(
 ) -> Iterator[Segment]:
     terms = list(terms) if language in text.CHINESE else []
     for segment in _joined(engine, iter(raw)):
-        for start, end, sentence, logprob in _sentences(segment):
+        for start, end, sentence, logprob, timed in _sentences(segment):
             if segment.no_speech_prob > SILENCE_NO_SPEECH and logprob < LOW_LOGPROB:
                 continue
             words = text.to_simplified(text.drop_broken_characters(sentence), language).strip()
@@ -154,6 +187,7 @@ def clean_segments(
                     or looped
                     or INAUDIBLE in words
                 ),
+                words=_scored_words(timed, words, language),
             )
 
 
