@@ -1,7 +1,7 @@
 """Transcription on real voices: CER, speed and memory against the raw faster-whisper baseline, one run.
 
     .venv/bin/python bench/asr_real.py [--parallel]   # the table (all four rows)
-    .venv/bin/python bench/asr_real.py --sweep    # decoding settings on the development set
+    .venv/bin/python bench/asr_sweep.py   # decoding settings on the development set
 
 Rows: raw faster-whisper (beam 5, no VAD, no glossary: the baseline), ``transcribe`` without
 the glossary, ``transcribe`` with the demo glossary, and openai-whisper through the same
@@ -20,13 +20,7 @@ peak memory is its own. Columns:
 
 The machine is shared, so timings are noisy: compare rows of one run, as ratios.
 
-Sweep (``--sweep``): faster-whisper with the demo glossary on the dev set, one decoding
-setting changed at a time (beam 1 / 5 / 8 with patience 1.5, temperature fallback on or
-off, VAD silence 500 / 1000 / 2000 ms with padding 200 / 300 / 400 ms). Not yet run to the
-end: on 2026-12-02 the 2 cores were shared with four other engineers' test runs (load
-average 15–19) and one pass over the dev set took about half an hour, so the settings in
-``media/transcription/engines.py`` are still Whisper's defaults (beam 5, patience 1,
-fallback 0.0–1.0) and the VAD settings measured earlier on the demo's long pauses.
+The decoding settings themselves are chosen with ``bench/asr_sweep.py``.
 """
 
 import argparse
@@ -224,55 +218,18 @@ def table(reports: list[dict]) -> None:
         )
 
 
-SWEEP = {
-    "kept (engines.py)": {},
-    "beam 1": {"BEAM_SIZE": 1},
-    "beam 8, patience 1.5": {"BEAM_SIZE": 8, "PATIENCE": 1.5},
-    "no temperature fallback": {"TEMPERATURES": (0.0,)},
-    "VAD silence 500 ms, pad 200 ms": {"VAD_PARAMETERS": {"min_silence_duration_ms": 500, "speech_pad_ms": 200}},
-    "VAD silence 2000 ms, pad 400 ms": {"VAD_PARAMETERS": {"min_silence_duration_ms": 2000, "speech_pad_ms": 400}},
-}
-
-
-def sweep(names: list[str]) -> None:
-    """CER and RTF on the dev set with the demo glossary, one decoding setting changed at a time."""
-    setup_django()
-    from heritage.demo.content import GLOSSARY
-    from media.transcription import engines
-    from media.transcription.service import transcribe
-
-    terms = [term for term, *_ in sorted(GLOSSARY, key=lambda g: -g[2])]
-    errors = scorer()
-    kept = {name: getattr(engines, name) for name in ("BEAM_SIZE", "PATIENCE", "TEMPERATURES", "VAD_PARAMETERS")}
-    print("| setting | CER dev | RTF short |\n|---|---|---|")
-    for label in names:
-        for name, value in {**kept, **SWEEP[label]}.items():
-            setattr(engines, name, value)
-        wrong = size = elapsed = seconds = 0.0
-        for clip in dev_clips():
-            result = transcribe(ASR_DEV / f"{clip['id']}.flac", engine="faster-whisper", terms=terms)
-            w, s = errors(clip["text"], result.text)
-            wrong, size = wrong + w, size + s
-            elapsed, seconds = elapsed + result.elapsed_seconds, seconds + result.audio_seconds
-        print(f"| {label} | {wrong / size * 100:.1f} % | {elapsed / seconds:.3f} |", flush=True)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--row", choices=ROWS, help=argparse.SUPPRESS)
     parser.add_argument("--long-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--rows", nargs="+", choices=ROWS, default=list(ROWS))
     parser.add_argument("--parallel", action="store_true", help="run the rows at the same time")
-    parser.add_argument("--sweep", nargs="*", choices=SWEEP, help="decoding settings to compare (default: all)")
     args = parser.parse_args()
     if args.row:
         report = run_row(args.row, args.long_file)
         print(json.dumps(report, ensure_ascii=False), flush=True)
         # Also on stderr, so a row that finishes is on record even if another never does.
         sys.stderr.write(json.dumps(report, ensure_ascii=False) + "\n")
-        return
-    if args.sweep is not None:
-        sweep(args.sweep or list(SWEEP))
         return
     setup_django()
     from media.transcription import weights

@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from media.transcription.glossary import suggestions
+
 from . import consent_log
 from .consent import is_facilitator
-from .glossary import suggestions
 from .models import Consent, ConsentStatus, GlossaryTerm
 
 PERMISSION = "heritage.add_glossaryterm"

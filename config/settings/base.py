@@ -266,8 +266,6 @@ TRANSCRIPTION_ENGINE = os.environ.get("TRANSCRIPTION_ENGINE", "faster-whisper")
 TRANSCRIPTION_LANGUAGE = os.environ.get("TRANSCRIPTION_LANGUAGE", "zh")
 WHISPER_MODEL_DIR = Path(os.environ.get("WHISPER_MODEL_DIR") or DATA_DIR / "models")
 TRANSCRIBE_ON_UPLOAD = env_bool("TRANSCRIBE_ON_UPLOAD", True)
-# Where the glossary comes from: media/ knows no app of ours, so it is named here.
-TRANSCRIPTION_GLOSSARY = "heritage.glossary.prompt_terms"
 
 # Search (see search/): the embedded SQLite FTS5 index, or Elasticsearch at scale.
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "embedded")

@@ -6,6 +6,9 @@ glossary term in pinyin (tones ignored, every reading of a polyphonic character
 allowed), the term's characters replace it. Only Chinese terms of three or more
 characters take part: two-syllable homophones are too often real words (西风, the
 west wind, reads exactly like 息烽); those terms still guide Whisper through the prompt.
+
+A term already written right is protected before any replacement: otherwise a shorter
+term that reads like part of it (腊子机 in 阳朗辣子鸡) would rewrite the right spelling.
 """
 
 from collections.abc import Iterable
@@ -30,6 +33,15 @@ def _is_hanzi(character: str) -> bool:
     return "\u4e00" <= character <= "\u9fff"
 
 
+def _occurrences(text: str, term: str) -> list[int]:
+    """Where ``term`` starts in ``text``, overlapping occurrences included."""
+    found, start = [], text.find(term)
+    while start >= 0:
+        found.append(start)
+        start = text.find(term, start + 1)
+    return found
+
+
 def apply_glossary(text: str, terms: Iterable[str]) -> str:
     """``text`` with homophones of ``terms`` written as the terms (longest terms first)."""
     usable = sorted(
@@ -40,11 +52,14 @@ def apply_glossary(text: str, terms: Iterable[str]) -> str:
     chars = list(text)
     taken = [False] * len(chars)
     for term in usable:
+        for start in _occurrences(text, term):
+            taken[start : start + len(term)] = [True] * len(term)
+    for term in usable:
         reading = _term_reading(term)
         size = len(term)
         for start in range(len(chars) - size + 1):
             window = chars[start : start + size]
-            if any(taken[start : start + size]) or "".join(window) == term:
+            if any(taken[start : start + size]):
                 continue
             if all(_is_hanzi(c) and sound in _readings(c) for c, sound in zip(window, reading, strict=True)):
                 chars[start : start + size] = list(term)

@@ -2,7 +2,8 @@
 
 Both are set up the same way for elders' recordings: beam search, no conditioning on
 previous text (it feeds repetition loops on long audio, and it is what would carry the
-glossary prompt past the first window), the glossary as ``initial_prompt`` only, Chinese
+glossary prompt past the first window), the glossary as ``initial_prompt`` only and only
+when one stretch (``span``) is decoded again where its terms were heard (service.py), Chinese
 unless asked to detect, and word timestamps, so that a long stretch the model returns as
 one segment can be cut into sentences that each start at the right second, and so that
 each word carries the probability the leakage guard reads. faster-whisper also runs Silero
@@ -84,10 +85,6 @@ class Engine:
     def decode(self, tokens: list[int]) -> str:
         raise NotImplementedError
 
-    def uses_prompt(self, seconds: float) -> bool:
-        """Whether a recording this long is decoded with the glossary prompt at all."""
-        return True
-
     def count_tokens(self, text: str) -> int:
         raise NotImplementedError
 
@@ -115,11 +112,10 @@ class FasterWhisperEngine(Engine):
         }
         if span is not None:
             # VAD is ignored when clip_timestamps is given: the span is what is decoded.
-            segments, info = self.model.transcribe(audio, clip_timestamps=list(span), **options)
+            segments, info = self.model.transcribe(audio, clip_timestamps=list(span), initial_prompt=prompt, **options)
         elif len(audio) >= BATCHED_FROM_SECONDS * SAMPLE_RATE:
-            # The prompt would only condition the first 30 s window anyway (no previous-text
-            # conditioning), and the batched pipeline would repeat it in every chunk: long
-            # audio is decoded without it, and the glossary acts through its spelling rules.
+            # The batched pipeline would repeat a prompt in every chunk: whole recordings are
+            # decoded without one; the glossary acts per stretch afterwards (service.py).
             segments, info = self._batched().transcribe(
                 audio, vad_filter=True, vad_parameters=VAD_PARAMETERS, batch_size=BATCH_SIZE, **options
             )
@@ -141,9 +137,6 @@ class FasterWhisperEngine(Engine):
             for s in segments
         )
         return info.language, raw
-
-    def uses_prompt(self, seconds):
-        return seconds < BATCHED_FROM_SECONDS
 
     def _batched(self):
         from faster_whisper import BatchedInferencePipeline

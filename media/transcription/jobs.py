@@ -6,20 +6,15 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from ..exceptions import RecordingRejected
 from ..models import AudioRecording, JobStatus, TranscriptionJob
+from .glossary import item_terms
 from .service import transcribe
 from .store import store_machine_transcript
 from .weights import ModelMissing
 
 logger = logging.getLogger(__name__)
-
-
-def glossary_terms() -> list[str]:
-    source = getattr(settings, "TRANSCRIPTION_GLOSSARY", "")
-    return list(import_string(source)()) if source else []
 
 
 def start_transcription(
@@ -72,7 +67,7 @@ def run_job(job_id: int) -> str:
             engine=job.engine,
             model=None if job.model_name == "base" else job.model_name,
             language=job.language,
-            terms=glossary_terms(),
+            terms=item_terms(recording),
             on_progress=progress,
         )
         store_machine_transcript(recording, result)

@@ -14,7 +14,7 @@ from . import text
 from .correction import apply_glossary
 from .engines import Engine, RawSegment, Word, get_engine
 from .leakage import INAUDIBLE, Rehearing, guarded, prompt_phrases, speech_regions
-from .prompt import build_prompt
+from .prompt import build_prompt, terms_heard
 
 # Segments below this average log-probability, or likely silence, go to a person first.
 LOW_LOGPROB = -1.0
@@ -29,6 +29,8 @@ SENTENCE_END = re.compile(r"[。！？!?；;…]$|(?<=[A-Za-z])\.$")
 CLAUSE_END = re.compile(r"[，,、：:]$")
 PAUSE_SECONDS = 0.5
 LONG_SENTENCE_SECONDS = 8.0
+# A word below this probability is marked as unsure inside its sentence (the editor shows it).
+UNSURE_WORD = 0.5
 # A suspicious segment is re-heard with this much audio either side, so its first and last
 # words are not cut.
 REHEAR_PAD_SECONDS = 0.2
@@ -42,10 +44,17 @@ class Segment:
     avg_logprob: float
     no_speech_prob: float
     low_confidence: bool = False
+    # (word as written, the engine's probability for it), in order; empty where the engine gave no word timings.
+    words: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def confidence(self) -> float:
         return round(min(1.0, math.exp(self.avg_logprob)), 3)
+
+    @property
+    def unsure_words(self) -> list[str]:
+        """The words the model was unsure of, for marking inside the sentence."""
+        return [word for word, probability in self.words if probability < UNSURE_WORD]
 
 
 @dataclass
@@ -64,7 +73,13 @@ class Transcription:
     def as_dict(self) -> dict:
         data = asdict(self)
         data["segments"] = [
-            {"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text, "confidence": s.confidence}
+            {
+                "start": round(s.start, 2),
+                "end": round(s.end, 2),
+                "text": s.text,
+                "confidence": s.confidence,
+                "words": [{"text": w, "probability": round(p, 3)} for w, p in s.words],
+            }
             for s in self.segments
         ]
         for key in ("audio_seconds", "load_seconds", "elapsed_seconds"):
@@ -99,14 +114,14 @@ def _joined(engine: Engine, raw: Iterator[RawSegment]) -> Iterator[RawSegment]:
         yield pending
 
 
-def _sentences(segment: RawSegment) -> Iterator[tuple[float, float, str, float]]:
-    """(start, end, text, avg log-probability) of each sentence in ``segment``, by word timings.
+def _sentences(segment: RawSegment) -> Iterator[tuple[float, float, str, float, list[Word]]]:
+    """(start, end, text, avg log-probability, words) of each sentence in ``segment``, by word timings.
 
     A sentence ends at closing punctuation, at a pause for breath, or at a comma
     once it has run long: Whisper's punctuation of speech is unreliable.
     """
     if not segment.words:
-        yield segment.start, segment.end, segment.text, segment.avg_logprob
+        yield segment.start, segment.end, segment.text, segment.avg_logprob, []
         return
     words: list[Word] = []
     for word, following in zip(segment.words, [*segment.words[1:], None], strict=True):
@@ -119,8 +134,26 @@ def _sentences(segment: RawSegment) -> Iterator[tuple[float, float, str, float]]
             or (CLAUSE_END.search(mark) and word.end - words[0].start >= LONG_SENTENCE_SECONDS)
         ):
             logprob = sum(math.log(max(w.probability, 1e-6)) for w in words) / len(words)
-            yield words[0].start, words[-1].end, "".join(w.text for w in words), logprob
+            yield words[0].start, words[-1].end, "".join(w.text for w in words), logprob, words
             words = []
+
+
+def _scored_words(timed: list[Word], written: str, language: str) -> list[tuple[str, float]]:
+    """Each word as written in the final text, with the engine's probability for it.
+
+    Clean-up can change the text: glossary spelling and punctuation keep its length, so
+    the words are cut from the written text by their lengths; where the length changed
+    (a loop collapsed) the words are left out and the sentence keeps only its own confidence.
+    """
+    parts = [text.to_simplified(w.text, language).strip() for w in timed]
+    if not timed or sum(len(p) for p in parts) != len(written):
+        return []
+    scored, at = [], 0
+    for part, word in zip(parts, timed, strict=True):
+        if part:
+            scored.append((written[at : at + len(part)], word.probability))
+        at += len(part)
+    return scored
 
 
 def clean_segments(
@@ -128,7 +161,7 @@ def clean_segments(
 ) -> Iterator[Segment]:
     terms = list(terms) if language in text.CHINESE else []
     for segment in _joined(engine, iter(raw)):
-        for start, end, sentence, logprob in _sentences(segment):
+        for start, end, sentence, logprob, timed in _sentences(segment):
             if segment.no_speech_prob > SILENCE_NO_SPEECH and logprob < LOW_LOGPROB:
                 continue
             words = text.to_simplified(text.drop_broken_characters(sentence), language).strip()
@@ -154,7 +187,62 @@ def clean_segments(
                     or looped
                     or INAUDIBLE in words
                 ),
+                words=_scored_words(timed, words, language),
             )
+
+
+def _likelihood(segments: list[RawSegment]) -> float:
+    """Average log-probability per token over ``segments`` (Whisper's own avg_logprob, pooled)."""
+    sizes = [max(len(s.tokens), len(s.words), 1) for s in segments]
+    return sum(s.avg_logprob * n for s, n in zip(segments, sizes, strict=True)) / max(sum(sizes), 1)
+
+
+def _within(segment: RawSegment, start: float, end: float) -> list[RawSegment]:
+    """The words of ``segment`` between ``start`` and ``end`` (padded), as one segment."""
+    if not segment.words:
+        return [segment]
+    words = [w for w in segment.words if w.end > start - REHEAR_PAD_SECONDS and w.start < end + REHEAR_PAD_SECONDS]
+    text_ = "".join(w.text for w in words)
+    return [RawSegment(start, end, text_, [], segment.avg_logprob, segment.no_speech_prob, words)]
+
+
+def _prompted_where_heard(
+    engine: Engine,
+    audio,
+    language: str,
+    plain: Iterable[RawSegment],
+    terms: list[str],
+    reheard: list[Rehearing],
+) -> Iterator[RawSegment]:
+    """``plain`` with each segment that sounds like glossary terms decoded again with a prompt of those terms.
+
+    The prompted decode replaces the plain one only where the model finds it likelier, and
+    after the leakage guard has checked every term it wrote against the plain decode.
+    """
+    seconds = len(audio) / DERIVATIVE_RATE
+    speech: list[tuple[float, float]] | None = None
+    for segment in plain:
+        said = text.to_simplified(segment.text, language)
+        heard = terms_heard(said, terms)
+        if not heard or all(term in said for term in heard):
+            yield segment
+            continue
+        if speech is None:
+            speech = speech_regions(audio)
+        prompt = build_prompt(heard, engine.count_tokens)
+        span = (max(0.0, segment.start - REHEAR_PAD_SECONDS), min(seconds, segment.end + REHEAR_PAD_SECONDS))
+        prompted = list(engine.transcribe(audio, language, prompt, span=span)[1])
+        if not prompted or _likelihood(prompted) < _likelihood([segment]):
+            yield segment
+            continue
+        # The plain decode of this very stretch is what the guard compares the prompted terms with.
+        yield from guarded(
+            prompted,
+            prompt_phrases(heard, prompt),
+            speech,
+            lambda start, end, plain=segment: _within(plain, start, end),
+            reheard,
+        )
 
 
 def transcribe(
@@ -165,23 +253,21 @@ def transcribe(
     terms: Iterable[str] = (),
     on_progress: Callable[[float], None] | None = None,
 ) -> Transcription:
-    """Transcribe the audio file ``source``; ``language`` is a Whisper code or ``auto``."""
+    """Transcribe the audio file ``source``; ``language`` is a Whisper code or ``auto``.
+
+    The whole recording is decoded without any prompt; ``terms`` (the glossary) then act
+    only where their sounds were heard (``_prompted_where_heard``) and through the spelling rules.
+    """
     engine_name = engine or settings.TRANSCRIPTION_ENGINE
     loaded = get_engine(engine_name, model)
     audio = load_pcm(Path(source))
     seconds = len(audio) / DERIVATIVE_RATE
     terms = list(terms)
-    prompt = build_prompt(terms, loaded.count_tokens) if terms and loaded.uses_prompt(seconds) else None
     started = time.perf_counter()
-    detected, raw = loaded.transcribe(audio, None if language == "auto" else language, prompt)
+    detected, raw = loaded.transcribe(audio, None if language == "auto" else language, None)
     reheard: list[Rehearing] = []
-    if prompt:
-
-        def rehear(start: float, end: float) -> list[RawSegment]:
-            span = (max(0.0, start - REHEAR_PAD_SECONDS), min(seconds, end + REHEAR_PAD_SECONDS))
-            return list(loaded.transcribe(audio, detected, None, span=span)[1])
-
-        raw = guarded(raw, prompt_phrases(terms, prompt), speech_regions(audio), rehear, reheard)
+    if terms and detected in text.CHINESE:
+        raw = _prompted_where_heard(loaded, audio, detected, raw, terms, reheard)
     segments = []
     for segment in clean_segments(loaded, raw, detected, terms):
         segments.append(segment)

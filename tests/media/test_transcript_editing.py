@@ -6,11 +6,11 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 
-from heritage.glossary import suggestions
 from heritage.models import GlossaryTerm
 from media.ingest import ingest
 from media.models import Correction, TranscriptRevision
 from media.transcription.editing import EditConflict, EditRejected, latest_revision, save_edit
+from media.transcription.glossary import suggestions
 from media.transcription.store import snapshot
 
 from .. import factories as f

@@ -6,7 +6,7 @@ import torch
 from media.transcription import engines, weights
 from media.transcription.convert import state_dict_from_ct2
 from media.transcription.ct2_format import read_variables
-from media.transcription.engines import RawSegment, get_engine
+from media.transcription.engines import RawSegment, Word, get_engine
 from media.transcription.prompt import PROMPT_TOKEN_BUDGET, build_prompt
 from media.transcription.service import clean_segments, transcribe
 from media.transcription.text import character_error_rate, to_simplified
@@ -134,3 +134,14 @@ def test_the_glossary_prompt_stays_within_whispers_budget():
 def test_engines_are_loaded_once_per_process():
     assert get_engine("faster-whisper") is get_engine("faster-whisper", "base")
     assert isinstance(get_engine("faster-whisper"), engines.FasterWhisperEngine)
+
+
+def test_words_the_model_was_unsure_of_are_marked_inside_the_sentence():
+    engine = get_engine("faster-whisper")
+    words = [Word(0.0, 0.4, "住在", 0.95), Word(0.4, 1.0, "西風縣", 0.3), Word(1.0, 1.4, "李碑村", 0.9)]
+    raw = [RawSegment(0.0, 1.4, "住在西風縣李碑村", [], -0.3, 0.05, words)]
+    (segment,) = clean_segments(engine, raw, "zh", ["息烽县", "立碑村"])
+    # Written as the final text reads (Simplified, glossary spelling), each with its own probability.
+    assert segment.text == "住在息烽县立碑村"
+    assert segment.words == [("住在", 0.95), ("息烽县", 0.3), ("立碑村", 0.9)]
+    assert segment.unsure_words == ["息烽县"]

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from media.exceptions import RecordingRejected
 from media.models import AudioRecording
 from media.transcription.engines import ENGINE_CLASSES
-from media.transcription.jobs import glossary_terms
+from media.transcription.glossary import prompt_terms
 from media.transcription.service import transcribe
 from media.transcription.weights import ModelMissing
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 engine=options["engine"],
                 model=options["model"],
                 language=options["language"] or settings.TRANSCRIPTION_LANGUAGE,
-                terms=[] if options["no_glossary"] else glossary_terms(),
+                terms=[] if options["no_glossary"] else prompt_terms(),
                 on_progress=bar.update,
             )
         except (ModelMissing, RecordingRejected) as error:
