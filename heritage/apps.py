@@ -10,8 +10,9 @@ class HeritageConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import roles, signal_handlers
+        from . import page_cache, roles, signal_handlers
 
         signal_handlers.register()
+        page_cache.register()
         # Runs after every app's migrations, so each app's permissions exist by the last call.
         post_migrate.connect(roles.ensure_roles, dispatch_uid="heritage_roles")

@@ -7,8 +7,10 @@ database (which may be what failed).
 """
 
 import re
+import sys
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
@@ -33,7 +35,8 @@ def error_response(request, status: int, code: str, message_zh: str, message_en:
             json_dumps_params={"ensure_ascii": False},
         )
     context = {"status": status, "code": code, "message_zh": message_zh, "message_en": message_en}
-    template = loader.select_template([f"{status}.html", "error.html"])
+    # From 500 up the page stands alone (500.html): the site's frame may need the database.
+    template = loader.select_template([f"{status}.html", "500.html" if status >= 500 else "error.html"])
     # Below 500 the page has the site's menu (who is signed in); at 500 nothing may need the database.
     body = template.render(context, request if status < 500 else None)
     return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
@@ -56,6 +59,18 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this inside its `except`: a database that is gone (stopped, restarting,
+    # locked) is a 503 to try again shortly, not a fault of ours (issue 12, faults).
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        response = error_response(
+            request,
+            503,
+            "database_unavailable",
+            "档案的数据库暂时连不上，请稍等一会儿再试。",
+            "The archive's database cannot be reached just now; try again in a moment.",
+        )
+        response["Retry-After"] = "10"
+        return response
     zh, en = "服务器出了问题，请稍后再试。", "Something went wrong on the server; try again later."
     return error_response(request, 500, "server_error", zh, en)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from heritage.consent import Purpose, may
 from heritage.media_gate import permitted_images
 from heritage.models import HeritageImage, OralHistoryPage
+from heritage.page_cache import cached_for_visitors
 from heritage.roles import Role, has_role, roles_required
 from media.exceptions import BilingualError
 
@@ -316,6 +317,7 @@ def _refuse_download(request, kit: BrandKit, error: BilingualError):
     return redirect("stories:shelf")
 
 
+@cached_for_visitors(on_hit=signals.send_story_opened_from_cache)
 def kit_story(request, slug):
     """The public story page the QR code on the jar opens."""
     kit = get_object_or_404(BrandKit, slug=slug)

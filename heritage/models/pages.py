@@ -18,6 +18,7 @@ from media.formats import audio_type
 from media.timecode import clock
 
 from ..blocks import IngredientBlock, PhotoBlock, StepBlock
+from ..page_cache import cached_for_visitors
 from .people import AccessLevel
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class HeritageItem(Page):
 
         return may(self, Purpose.VIEW, user)
 
+    @cached_for_visitors
     def serve(self, request, *args, **kwargs):
         if not self.is_visible_to(request.user):
             raise Http404
@@ -123,6 +125,10 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("首页")
+
+    @cached_for_visitors
+    def serve(self, request, *args, **kwargs):
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from ..listing import archive_items

@@ -1,0 +1,179 @@
+"""A page cache for anonymous visitors that can never outlive a consent decision.
+
+The kit story page (what every QR scan on a jar opens) and the home page are the same for
+every visitor who is not signed in, and they are what a crowd hits (issue 12). They are
+cached whole, under a key that changes the moment the answer could change:
+
+* a **generation** token, shared by every process on the machine through a small file in
+  ``DATA_DIR``: any save or delete of the archive's data (a consent given, withdrawn or
+  re-granted, a page or kit published, a transcript saved) writes a new token, right away
+  and again when the transaction commits (so a request that rendered the old state between
+  the two cannot store it under the new token);
+* the **next consent instant**: the earliest ``given_at`` or ``withdrawn_at`` still ahead.
+  A withdrawal dated ahead changes nothing in the database when its time comes, so the key
+  names that instant: once it has passed, the key is a new one and the page is rendered
+  (and the gate asked) afresh on the next request.
+
+Only anonymous requests without a session cookie use it (a signed-in user always has one),
+and only a 200 that wrote no cookie, no CSRF token, no CSP nonce and no message is stored.
+A refused page (404) is never stored, so the gate runs for it on every request. Entries
+live in the default cache (one per process by default) for at most ``PAGE_CACHE_SECONDS``.
+"""
+
+import functools
+import hashlib
+import os
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+GENERATION_FILE = "page-cache-generation"
+# A bound on memory and on anything changed without a signal (a QuerySet.update()).
+DEFAULT_SECONDS = 300
+# Writes that never change what a visitor sees: counting them would empty the cache on
+# every scan, sign-in attempt or worker heartbeat.
+IGNORED_APPS = {"sessions", "axes", "django_tasks_database", "admin"}
+# Renditions are made by the first render of a page that shows the image: the page itself
+# has not changed, and counting them would throw away the page that was just rendered.
+IGNORED_MODELS = {
+    "ledger.qrscan",
+    "media.transcriptionjob",
+    "media.uploadsession",
+    "media.fixityaudit",
+    "heritage.heritagerendition",
+    "wagtailimages.rendition",
+}
+
+HIT_HEADER = "X-Page-Cache"
+
+
+def _generation_path():
+    return settings.DATA_DIR / GENERATION_FILE
+
+
+def generation() -> str:
+    """The current token (read on every cacheable request: one small file, no database)."""
+    try:
+        with open(_generation_path(), encoding="ascii") as handle:
+            return handle.read().strip() or "0"
+    except FileNotFoundError:
+        return "0"
+
+
+def bump() -> None:
+    """Make every cached page stale, in every process (a new token, written atomically)."""
+    path = _generation_path()
+    temporary = path.with_name(f".{GENERATION_FILE}.{uuid.uuid4().hex}")
+    temporary.write_text(uuid.uuid4().hex, encoding="ascii")
+    os.replace(temporary, path)
+
+
+def _on_change(sender, **kwargs) -> None:
+    # Fixture loads (raw=True) change data too: they count like any save.
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and (meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED_MODELS):
+        return
+    bump()
+    transaction.on_commit(bump)
+
+
+def register() -> None:
+    """Connect to every model's saves and deletes (called from HeritageConfig.ready)."""
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_change, dispatch_uid=f"page_cache_{id(signal)}")
+
+
+# Per process: the consent instants ahead, read once per generation.
+_instants: dict[str, tuple[datetime, list[datetime]]] = {}
+
+
+def _consent_instants(now: datetime) -> list[datetime]:
+    from .models.people import Consent
+
+    withdrawn = Consent.objects.filter(withdrawn_at__gt=now).values_list("withdrawn_at", flat=True)
+    given = Consent.objects.filter(given_at__gt=now).values_list("given_at", flat=True)
+    return sorted({*withdrawn, *given})
+
+
+def next_instant(token: str, now: datetime) -> str:
+    """The first consent change still ahead of ``now``, as text ("-" when none)."""
+    known = _instants.get(token)
+    if known is None or now < known[0]:
+        # A new generation, or a clock moved back (tests): ask the database again.
+        _instants.clear()
+        known = _instants[token] = (now, _consent_instants(now))
+    ahead = next((instant for instant in known[1] if instant > now), None)
+    return ahead.isoformat() if ahead else "-"
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    # No session cookie, no signed-in user: deciding this reads no session from the database.
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    session = getattr(request, "session", None)
+    messages = getattr(request, "_messages", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(request, "_csp_nonce", None)
+        # Reading the (empty) session is fine: the menu asks who is signed in; writing is not.
+        and not (session is not None and (session.modified or not session.is_empty()))
+        and not (messages is not None and messages.used)
+    )
+
+
+def page_key(request: HttpRequest) -> str:
+    token = generation()
+    parts = [token, next_instant(token, timezone.now()), get_language() or "", request.get_host()]
+    path = request.get_full_path()
+    return "page:" + hashlib.sha256("\n".join([*parts, path]).encode()).hexdigest()
+
+
+def cached_for_visitors(view=None, *, on_hit=None):
+    """Decorate a view (or a Wagtail page's ``serve``) whose answer is the same for every visitor.
+
+    ``on_hit``, if given, is called with the view's arguments when the page comes from the cache:
+    for what the view does besides rendering (the kit page counts label scans).
+    """
+    if view is None:
+        return functools.partial(cached_for_visitors, on_hit=on_hit)
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        request = next(arg for arg in args if isinstance(arg, HttpRequest))
+        if not _anonymous(request):
+            return view(*args, **kwargs)
+        key = page_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            if on_hit is not None:
+                on_hit(*args, **kwargs)
+            content, content_type = stored
+            response = HttpResponse(content, content_type=content_type)
+            response[HIT_HEADER] = "hit"
+            return response
+        response = view(*args, **kwargs)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+        if _storable(request, response):
+            seconds = getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS)
+            cache.set(key, (response.content, response["Content-Type"]), seconds)
+            response[HIT_HEADER] = "miss"
+        return response
+
+    return wrapper

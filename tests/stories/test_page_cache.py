@@ -1,0 +1,116 @@
+"""The page cache for visitors (heritage/page_cache.py): fast for a crowd, never behind consent.
+
+Every test first shows the page really comes from the cache (``X-Page-Cache: hit``), then
+changes consent the way it changes in the archive and asks again.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from heritage import page_cache
+from heritage.models import Consent
+from ledger.models import QrScan
+from stories.export.content import QR_SOURCE_PREFIX
+from stories.exporting import approved_revision
+
+pytestmark = pytest.mark.django_db
+
+QUOTE = "外婆说，辣子鸡全看糍粑辣椒。"
+
+
+def cached(client, url):
+    """Open ``url`` twice as a visitor; the second answer must come from the cache."""
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.headers.get(page_cache.HIT_HEADER) == "miss"
+    assert second.headers.get(page_cache.HIT_HEADER) == "hit"
+    assert second.content == first.content
+    return second.content.decode()
+
+
+def commercial_consent(narrator) -> Consent:
+    return narrator.consents.get(scope="commercial", withdrawn_at__isnull=True)
+
+
+def test_a_dated_withdrawal_closes_the_cached_kit_page_the_moment_it_passes(make_kit, archive, client, clock):
+    kit = make_kit()
+    consent = commercial_consent(archive["王秀英"])
+    # Minutes, not hours: the cache's own time limit (PAGE_CACHE_SECONDS) runs on the same clock.
+    consent.withdrawn_at = timezone.now() + timedelta(minutes=3)
+    consent.save()
+    assert QUOTE in cached(client, f"/kits/{kit.slug}/")
+    clock.shift(timedelta(minutes=2))
+    assert client.get(f"/kits/{kit.slug}/").headers.get(page_cache.HIT_HEADER) == "hit"
+    clock.shift(timedelta(minutes=2))
+    assert client.get(f"/kits/{kit.slug}/").status_code == 404
+
+
+def test_a_withdrawal_closes_the_cached_kit_page_on_the_next_request(make_kit, archive, client):
+    kit = make_kit()
+    assert QUOTE in cached(client, f"/kits/{kit.slug}/")
+    consent = commercial_consent(archive["王秀英"])
+    consent.withdrawn_at = timezone.now()
+    consent.save()
+    assert client.get(f"/kits/{kit.slug}/").status_code == 404
+
+
+def test_a_deleted_consent_record_closes_the_cached_kit_page(make_kit, archive, client):
+    kit = make_kit()
+    cached(client, f"/kits/{kit.slug}/")
+    commercial_consent(archive["王秀英"]).delete()
+    assert client.get(f"/kits/{kit.slug}/").status_code == 404
+
+
+def test_the_home_page_drops_a_withdrawn_story_on_the_next_request(archive, client):
+    home = archive["index"].get_parent()
+    title = archive["wang"].title
+    assert title in cached(client, home.url)
+    for consent in archive["王秀英"].consents.filter(scope="public"):
+        consent.withdrawn_at = timezone.now()
+        consent.save()
+    page = client.get(home.url)
+    assert page.status_code == 200 and title not in page.content.decode()
+
+
+def test_a_cached_oral_history_page_is_closed_by_a_withdrawal(archive, client):
+    url = archive["wang"].url
+    cached(client, url)
+    for consent in archive["王秀英"].consents.filter(scope="archive"):
+        consent.withdrawn_at = timezone.now()
+        consent.save()
+    assert client.get(url).status_code == 404
+
+
+def test_signed_in_people_never_get_or_fill_the_cache(make_kit, people, client):
+    kit = make_kit()
+    client.force_login(people["facilitator"])
+    for _ in range(2):
+        answer = client.get(f"/kits/{kit.slug}/")
+        assert answer.status_code == 200 and page_cache.HIT_HEADER not in answer.headers
+    client.logout()
+    assert client.get(f"/kits/{kit.slug}/").headers.get(page_cache.HIT_HEADER) == "miss"
+
+
+def test_a_refused_page_is_never_cached(make_kit, client):
+    draft = make_kit(slug="draft", publish=False)
+    for _ in range(2):
+        answer = client.get(f"/kits/{draft.slug}/")
+        assert answer.status_code == 404 and page_cache.HIT_HEADER not in answer.headers
+
+
+def test_label_scans_are_counted_when_the_page_comes_from_the_cache(make_kit, client):
+    kit = make_kit()
+    url = f"/kits/{kit.slug}/?src={QR_SOURCE_PREFIX}{approved_revision(kit).pk}"
+    cached(client, url)
+    assert QrScan.objects.get(kit=kit).count == 2
+
+
+def test_the_generation_is_shared_through_the_data_folder(settings):
+    before = page_cache.generation()
+    page_cache.bump()
+    after = page_cache.generation()
+    assert after != before
+    assert (settings.DATA_DIR / page_cache.GENERATION_FILE).read_text() == after
