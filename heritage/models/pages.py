@@ -2,6 +2,7 @@
 
 import json
 import logging
+import math
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
 from media.formats import audio_type
-from media.timecode import clock
+from media.timecode import clock, fragment
 
 from ..blocks import IngredientBlock, PhotoBlock, StepBlock
 from .people import AccessLevel
@@ -204,7 +205,7 @@ class OralHistoryPage(HeritageItem):
                 "id": pk,
                 "start": f"{start:.2f}",
                 "end": f"{end:.2f}",
-                "t": int(start),
+                "t": fragment(start),
                 "clock": clock(start),
                 "text": text,
                 "speaker": speaker,
@@ -222,9 +223,11 @@ class OralHistoryPage(HeritageItem):
         if self.recording_id:
             context["audio_type"] = audio_type(self.recording.container)
         try:
-            context["start_at"] = max(0.0, float(request.GET.get("t", 0)))
+            start_at = float(request.GET.get("t", 0))
         except ValueError:
-            context["start_at"] = 0.0
+            start_at = 0.0
+        # ?t=5.68 exactly (media-fragment seconds); nan and inf are not a place in a recording.
+        context["start_at"] = start_at if math.isfinite(start_at) and start_at > 0 else 0.0
         return context
 
 
