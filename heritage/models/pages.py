@@ -92,9 +92,11 @@ class HeritageItem(Page):
         from search.exceptions import SearchUnavailable
         from search.service import related
 
+        from ..pictures import portraits
         from ..search_documents import page_key
 
         context = super().get_context(request, *args, **kwargs)
+        context["portraits"] = portraits(self, request.user)
         try:
             context["related"] = related(page_key(self), request.user)
         except SearchUnavailable:
@@ -127,9 +129,11 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from ..listing import archive_items
+        from ..pictures import attach_thumbnails
 
         context = super().get_context(request, *args, **kwargs)
         context["latest"] = archive_items(request.user)[:6]
+        attach_thumbnails(context["latest"], request.user)
         context["archive"] = HeritageIndexPage.objects.live().first()
         return context
 
@@ -145,11 +149,13 @@ class HeritageIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from ..listing import ArchiveFilters, archive_items, filter_choices
+        from ..pictures import attach_thumbnails
 
         context = super().get_context(request, *args, **kwargs)
         filters = ArchiveFilters.from_query(request.GET)
         context["filters"] = filters
         context["items"] = archive_items(request.user, filters, parent=self)
+        attach_thumbnails(context["items"], request.user)
         context["choices"] = filter_choices(request.user, parent=self)
         return context
 
@@ -282,7 +288,10 @@ class RecipePage(HeritageItem):
         verbose_name_plural = _("菜谱")
 
     def get_context(self, request, *args, **kwargs):
+        from ..pictures import photo
+
         context = super().get_context(request, *args, **kwargs)
+        context["photo"] = photo(self, request.user)
         context["json_ld"] = self.json_ld(request)
         return context
 
