@@ -3,8 +3,10 @@
 import re
 from collections.abc import Iterator
 
+from django.urls import reverse
 from django.utils.html import strip_tags
 
+from media.timecode import fragment
 from search.documents import SearchDocument
 
 from .consent import audiences
@@ -70,6 +72,8 @@ def page_documents(page) -> list[SearchDocument]:
     url = page.url or ""
     documents = [SearchDocument(page_key(page), page.kind, page.title, _body(page), url, **shared)]
     if isinstance(page, OralHistoryPage):
+        # Played in place on the search page, through the same gate as the page's own player.
+        audio = reverse("heritage:oral_history_audio", args=[page.pk, "original"]) if page.recording_id else ""
         for segment_id, start, end, text in page.segments.values_list("pk", "start", "end", "text"):
             documents.append(
                 SearchDocument(
@@ -77,9 +81,10 @@ def page_documents(page) -> list[SearchDocument]:
                     "segment",
                     page.title,
                     text,
-                    f"{url}?t={int(start)}",
+                    f"{url}?t={fragment(start)}",
                     start=start,
                     end=end,
+                    audio=audio,
                     **shared,
                 )
             )

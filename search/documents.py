@@ -7,7 +7,11 @@ FACETS = ("kind", "narrator", "village", "theme", "tag", "decade")
 
 @dataclass
 class SearchDocument:
-    """One searchable thing: a page, or one transcript segment (with its second in the audio)."""
+    """One searchable thing: a page, or one transcript segment (with its second in the audio).
+
+    A key ``item/part`` (``page:12/seg:3``) is one part of the item keyed ``item/`` (``page:12/``):
+    search results group parts under their item. A page's body begins with its summary line.
+    """
 
     key: str
     kind: str
@@ -25,6 +29,8 @@ class SearchDocument:
     # Whose consent the document rests on (opaque ids from the app): the service drops, at
     # query time, documents naming a subject the app says may not be shown to this audience now.
     subjects: list[str] = field(default_factory=list)
+    # Where a segment's sound is served (through the app's own gate), for playing it in place.
+    audio: str = ""
 
     def facet_values(self) -> list[tuple[str, str]]:
         values = [("kind", self.kind)]
@@ -46,6 +52,12 @@ class Hit:
     excerpt: str
     start: float | None
     score: float
+    # The document's whole plain text, its narrators, the end of a segment and its audio:
+    # what grouping (search/grouping.py) needs to show sentences under their item.
+    text: str = ""
+    narrators: list[str] = field(default_factory=list)
+    end: float | None = None
+    audio: str = ""
 
 
 @dataclass

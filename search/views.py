@@ -2,11 +2,13 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from . import filters as filter_links
 from . import service
 from .documents import FACETS
 from .exceptions import SearchUnavailable
 
 PAGE_SIZE = 20
+ITEMS_PER_PAGE = 10
 FACET_LABELS = {
     "kind": _("类型"),
     "narrator": _("讲述人"),
@@ -25,12 +27,24 @@ KIND_LABELS = {
 }
 
 
-def _facet_groups(results) -> list[dict]:
+def _value_label(name: str, value: str) -> str:
+    if name == "kind":
+        return str(KIND_LABELS.get(value, value))
+    if name == "decade":
+        return f"{value}年代"
+    return value
+
+
+def _facet_groups(results, query: str, filters: dict) -> list[dict]:
     return [
         {
             "name": name,
             "label": FACET_LABELS[name],
-            "values": [(value, KIND_LABELS.get(value, value) if name == "kind" else value, n) for value, n in values],
+            "values": [
+                (_value_label(name, value), n, filter_links.link(query, filters, **{name: value}))
+                for value, n in values
+                if filters.get(name) != value
+            ],
         }
         for name, values in results.facets.items()
         if values
@@ -49,9 +63,12 @@ def _page(request) -> int:
 def search_page(request):
     text = request.GET.get("q", "")[:200]
     page = _page(request)
+    filters = _filters(request)
     try:
         results = (
-            service.search(text, request.user, _filters(request), PAGE_SIZE, (page - 1) * PAGE_SIZE) if text else None
+            service.search_items(text, request.user, filters, ITEMS_PER_PAGE, (page - 1) * ITEMS_PER_PAGE)
+            if text
+            else None
         )
     except SearchUnavailable as error:
         return render(request, "search/search.html", {"query": text, "unavailable": error}, status=503)
@@ -61,10 +78,15 @@ def search_page(request):
         {
             "query": text,
             "results": results,
-            "facet_groups": _facet_groups(results) if results else [],
+            "facet_groups": _facet_groups(results, text, filters) if results else [],
+            "active_filters": filter_links.active(text, filters, FACET_LABELS, _value_label),
             "kind_labels": KIND_LABELS,
-            "filters": _filters(request),
+            "filters": filters,
             "page_number": page,
+            "previous_page": filter_links.link(text, filters) + f"&page={page - 1}" if page > 1 else "",
+            "next_page": filter_links.link(text, filters) + f"&page={page + 1}"
+            if results and results.total > page * ITEMS_PER_PAGE
+            else "",
         },
     )
 

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import math
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
 from media.formats import audio_type
-from media.timecode import clock
+from media.timecode import clock, fragment
 
 from ..blocks import IngredientBlock, PhotoBlock, StepBlock
 from ..page_cache import cached_for_visitors
@@ -93,9 +94,11 @@ class HeritageItem(Page):
         from search.exceptions import SearchUnavailable
         from search.service import related
 
+        from ..pictures import portraits
         from ..search_documents import page_key
 
         context = super().get_context(request, *args, **kwargs)
+        context["portraits"] = portraits(self, request.user)
         try:
             context["related"] = related(page_key(self), request.user)
         except SearchUnavailable:
@@ -132,9 +135,11 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from ..listing import archive_items
+        from ..pictures import attach_thumbnails
 
         context = super().get_context(request, *args, **kwargs)
         context["latest"] = archive_items(request.user)[:6]
+        attach_thumbnails(context["latest"], request.user)
         context["archive"] = HeritageIndexPage.objects.live().first()
         return context
 
@@ -150,11 +155,13 @@ class HeritageIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from ..listing import ArchiveFilters, archive_items, filter_choices
+        from ..pictures import attach_thumbnails
 
         context = super().get_context(request, *args, **kwargs)
         filters = ArchiveFilters.from_query(request.GET)
         context["filters"] = filters
         context["items"] = archive_items(request.user, filters, parent=self)
+        attach_thumbnails(context["items"], request.user)
         context["choices"] = filter_choices(request.user, parent=self)
         return context
 
@@ -210,7 +217,7 @@ class OralHistoryPage(HeritageItem):
                 "id": pk,
                 "start": f"{start:.2f}",
                 "end": f"{end:.2f}",
-                "t": int(start),
+                "t": fragment(start),
                 "clock": clock(start),
                 "text": text,
                 "speaker": speaker,
@@ -228,9 +235,11 @@ class OralHistoryPage(HeritageItem):
         if self.recording_id:
             context["audio_type"] = audio_type(self.recording.container)
         try:
-            context["start_at"] = max(0.0, float(request.GET.get("t", 0)))
+            start_at = float(request.GET.get("t", 0))
         except ValueError:
-            context["start_at"] = 0.0
+            start_at = 0.0
+        # ?t=5.68 exactly (media-fragment seconds); nan and inf are not a place in a recording.
+        context["start_at"] = start_at if math.isfinite(start_at) and start_at > 0 else 0.0
         return context
 
 
@@ -285,7 +294,10 @@ class RecipePage(HeritageItem):
         verbose_name_plural = _("菜谱")
 
     def get_context(self, request, *args, **kwargs):
+        from ..pictures import photo
+
         context = super().get_context(request, *args, **kwargs)
+        context["photo"] = photo(self, request.user)
         context["json_ld"] = self.json_ld(request)
         return context
 

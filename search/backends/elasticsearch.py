@@ -54,6 +54,7 @@ class ArchiveDocument(Document):
     title_display = Keyword(index=False)
     body_display = Text(index=False)
     url = Keyword(index=False)
+    audio = Keyword(index=False)
     audiences = Keyword()
     narrators = Keyword()
     subjects = Keyword()
@@ -79,6 +80,7 @@ class ArchiveDocument(Document):
             title_display=document.title,
             body_display=document.body,
             url=document.url,
+            audio=document.audio,
             audiences=document.audiences,
             narrators=document.narrators,
             subjects=document.subjects,
@@ -233,7 +235,21 @@ class ElasticsearchBackend(SearchBackend):
         for hit in response.hits:
             fragments = getattr(getattr(hit.meta, "highlight", None), "body", None)
             text = fragments[0] if fragments else excerpt(hit.body_display or hit.title_display, words)
-            hits.append(Hit(hit.key, hit.kind, hit.title_display, hit.url, text, hit.start, hit.meta.score))
+            hits.append(
+                Hit(
+                    hit.key,
+                    hit.kind,
+                    hit.title_display,
+                    hit.url,
+                    text,
+                    hit.start,
+                    hit.meta.score,
+                    text=hit.body_display or "",
+                    narrators=list(getattr(hit, "narrators", None) or []),
+                    end=getattr(hit, "end", None),
+                    audio=getattr(hit, "audio", "") or "",
+                )
+            )
         facets = {
             name: [(str(b.key), b.doc_count) for b in getattr(response.aggregations, name).buckets]
             for name in FACET_FIELDS

@@ -153,7 +153,8 @@ class EmbeddedBackend(SearchBackend):
             rows, text_rows, facet_rows = [], [], []
             for d in batch:
                 meta = json.dumps(
-                    {"audiences": d.audiences, "narrators": d.narrators, "subjects": d.subjects}, ensure_ascii=False
+                    {"audiences": d.audiences, "narrators": d.narrators, "subjects": d.subjects, "audio": d.audio},
+                    ensure_ascii=False,
                 )
                 rows.append((d.key, d.kind, d.title, d.body, d.url, d.start, d.end, d.decade, meta))
             insert = self.dialect.insert_rows
@@ -268,12 +269,29 @@ class EmbeddedBackend(SearchBackend):
             if ranked:
                 ids = [row[0] for row in ranked]
                 marks = ",".join("%s" for _ in ids)
-                cursor.execute(f"SELECT id, key, kind, title, body, url, start FROM {DOCS} WHERE id IN ({marks})", ids)
+                cursor.execute(
+                    f"SELECT id, key, kind, title, body, url, start, end_, meta FROM {DOCS} WHERE id IN ({marks})", ids
+                )
                 rows = {row[0]: row for row in cursor.fetchall()}
                 words = parsed.highlight_words
                 for pk, score_value in ranked:
-                    _, key, kind, title, body, url, start = rows[pk]
-                    hits.append(Hit(key, kind, title, url, excerpt(body or title, words), start, score_value))
+                    _, key, kind, title, body, url, start, end, meta = rows[pk]
+                    meta = json.loads(meta)
+                    hits.append(
+                        Hit(
+                            key,
+                            kind,
+                            title,
+                            url,
+                            excerpt(body or title, words),
+                            start,
+                            score_value,
+                            text=body,
+                            narrators=meta.get("narrators", []),
+                            end=end,
+                            audio=meta.get("audio", ""),
+                        )
+                    )
         return Results(len(matched), hits, self.facet_cache.count(matched))
 
     def suggest(self, prefix, audience, limit=8, excluded=frozenset()):

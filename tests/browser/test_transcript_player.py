@@ -75,3 +75,31 @@ def test_the_page_fits_a_phone_and_stays_light(story, phone):
     phone.wait_for_load_state("networkidle")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert sum(sizes.values()) < 300 * 1024, sizes
+
+
+IN_VIEW = (
+    "(() => { const r = document.querySelector('#transcript li.current').getBoundingClientRect();"
+    " return r.top >= 0 && r.bottom <= window.innerHeight; })()"
+)
+
+
+@pytest.mark.parametrize("link", ["?t={start}", "#t={start}", "#t=npt:{start}"])
+def test_a_fractional_deep_link_lands_on_its_own_sentence_and_scrolls_it_into_view(story, phone, link):
+    url, sentences = story
+    # The last sentence: far below the fold on a phone, and its start has a fraction (41.18).
+    target = len(sentences) - 1
+    start = sentences[target]["start"]
+    assert start != int(start)
+    phone.goto(url + link.format(start=start))
+    phone.wait_for_function("document.getElementById('player').readyState >= 1")
+    assert current_index(phone) == target
+    assert audio_time(phone) == pytest.approx(start, abs=0.05)
+    assert phone.evaluate(IN_VIEW)
+
+
+def test_each_sentence_links_to_its_start_to_the_hundredth_of_a_second(story, phone):
+    url, sentences = story
+    second = next(s for s in sentences if s["start"] != int(s["start"]))
+    phone.goto(url)
+    hrefs = phone.eval_on_selector_all("#transcript a.time", "links => links.map(a => a.getAttribute('href'))")
+    assert f"?t={second['start']:g}" in hrefs

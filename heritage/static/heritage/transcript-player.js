@@ -1,5 +1,7 @@
 // Keeps the transcript in step with the audio: the sentence being spoken is
 // highlighted, a click on a sentence plays from there, and ?t=93 starts at 1:33.
+// Deep links keep their fraction (?t=5.68, or #t=5.68 / #t=npt:1:05.3 as in W3C Media
+// Fragments): the sentence containing that instant is marked and scrolled into view.
 (function () {
   "use strict";
   var audio = document.getElementById("player");
@@ -20,8 +22,8 @@
     return found >= 0 && time <= ends[found] + 0.5 ? found : -1;
   }
 
-  function highlight() {
-    var next = indexAt(audio.currentTime);
+  function highlight(at) {
+    var next = indexAt(typeof at === "number" ? at : audio.currentTime);
     if (next === current) return;
     if (current >= 0) { items[current].classList.remove("current"); items[current].removeAttribute("aria-current"); }
     current = next;
@@ -49,9 +51,23 @@
     });
   });
 
-  var startAt = parseFloat(audio.closest(".player").dataset.startAt || "0");
-  if (startAt > 0) {
-    var jump = function () { audio.currentTime = startAt; highlight(); };
+  function fragmentTime(hash) {
+    // "#t=5.68", "#t=npt:5.68,9", "#t=1:05.3": the start, in seconds; NaN when absent.
+    var match = /(?:^#|&)t=(?:npt:)?([0-9:.]+)/.exec(hash || "");
+    if (!match) return NaN;
+    return match[1].split(":").reduce(function (total, part) { return total * 60 + parseFloat(part); }, 0);
+  }
+
+  function land(seconds) {
+    if (!(seconds > 0) || !isFinite(seconds)) return;
+    // Mark the sentence at once (before the audio has loaded) and bring it into view.
+    highlight(seconds);
+    if (current >= 0) items[current].scrollIntoView({ block: "center" });
+    var jump = function () { audio.currentTime = seconds; };
     if (audio.readyState >= 1) jump(); else audio.addEventListener("loadedmetadata", jump, { once: true });
   }
+
+  var fromHash = fragmentTime(window.location.hash);
+  land(isNaN(fromHash) ? parseFloat(audio.closest(".player").dataset.startAt || "0") : fromHash);
+  window.addEventListener("hashchange", function () { land(fragmentTime(window.location.hash)); });
 })();
