@@ -80,3 +80,16 @@ class ExportRefused(BilingualError):
             f"{quotes} quote(s){photo_en} in this kit may not be used now, so it cannot be downloaded; "
             "a facilitator has been told.",
         )
+
+
+class LabelNotPrintable(BilingualError):
+    """The label's text would print below 4.5:1 on its background: the export is refused."""
+
+    code = "label_contrast"
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            "标签文字对比度不够，不能导出：" + "；".join(problems) + "。请在色板里换一个更深的颜色。",
+            "label text would print below 4.5:1 contrast; choose a darker palette colour",
+        )

@@ -15,8 +15,9 @@ from heritage.consent import Purpose, consent_records
 from heritage.models import HeritageImage, OralHistoryPage
 
 from .consent import check_kit_consent, kit_snippets
-from .exceptions import KitNotApproved
-from .export.content import Credit, KitContent, Photo, Snippet
+from .exceptions import KitNotApproved, LabelNotPrintable
+from .export.content import Credit, KitContent, Photo, Snippet, human_date
+from .export.exceptions import LabelContrastError
 from .models import BrandKit, SnippetSource
 
 
@@ -61,11 +62,10 @@ def _recordings_by_narrator(snippets) -> dict[int, list[str]]:
         if snippet.source != SnippetSource.SEGMENTS:
             continue
         when = recorded.get(snippet.page_id)
-        label = (
-            f"{snippet.recording.title}（录于 {when:%Y-%m-%d}）"
-            if when
-            else f"{snippet.recording.title}（上传于 {snippet.recording.uploaded_at:%Y-%m-%d}）"
-        )
+        # Readable dates for people, the ISO date beside it for scripts (issue 13).
+        day = when or snippet.recording.uploaded_at.date()
+        verb = "录于" if when else "上传于"
+        label = f"{snippet.recording.title}（{verb} {human_date(day)}，{day:%Y-%m-%d}）"
         for narrator in snippet.narrators.all():
             if label not in sources.setdefault(narrator.pk, []):
                 sources[narrator.pk].append(label)
@@ -123,6 +123,7 @@ def kit_content(kit: BrandKit, revision=None, kit_object=None) -> KitContent:
         approved_by=str(kit.approved_by or revision.user or ""),
         workshop=str(kit_object.workshop) if kit_object.workshop_id else "",
         keywords=tuple(kit_object.keyword_list),
+        title=kit_object.title,
     )
 
 
@@ -137,5 +138,8 @@ def export_kit(kit: BrandKit, out_dir: Path | None = None, *, rebuild: bool = Fa
     target = Path(out_dir or export_dir()) / zip_name(kit, content)
     if rebuild or not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_bundle(content, target)
+        try:
+            write_bundle(content, target)
+        except LabelContrastError as error:
+            raise LabelNotPrintable(error.problems) from error
     return target

@@ -19,7 +19,7 @@ from .content import KitContent, LabelField
 from .images import RenderedImage, count_notes, render_platform_images
 from .label import LabelReport, render_label_pdf
 from .lint import TermWarning
-from .listing import PlatformListing, listing_files
+from .listing import PlatformListing, checklist_text, listing_files
 from .manifest import build_manifest
 from .rules import Rules, load_rules
 from .texts import credits_text, story_markdown, story_text
@@ -97,6 +97,8 @@ def write_bundle(content: KitContent, zip_path: Path, *, rules: Rules | None = N
             files["credits.txt"] = credits_text(content).encode()
         notes = label.warnings + count_notes(images, rules)
         notes += [f"{image.platform}/{image.path.name}: {note}" for image in images for note in image.notes]
+        # Limits, counts and what to check live here, apart from the copy a seller pastes.
+        files["listing/checklist.txt"] = checklist_text(content, listings, notes).encode()
         with _timed(timings, "manifest"):
             manifest = build_manifest(content, files, lint_warnings=len(warnings))
             manifest["skipped_platforms"] = rules.skipped

@@ -6,8 +6,26 @@ exports the same way from any revision.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+
+
+def human_date(value: date) -> str:
+    """A date as people write it in Chinese: 2026年12月2日 (no zero padding)."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def human_time(iso: str) -> str:
+    """An ISO time for people: "2026年6月1日 10:30（UTC+08:00）"; the ISO text stays beside it in files."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    zone = ""
+    if moment.utcoffset() is not None:
+        minutes = int(moment.utcoffset().total_seconds() // 60)
+        zone = f"（UTC{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}）"
+    return f"{human_date(moment)} {moment:%H:%M}{zone}"
 
 
 @dataclass(frozen=True)
@@ -95,6 +113,7 @@ class KitContent:
     workshop: str = ""
     keywords: tuple[str, ...] = ()  # search words sellers may add to titles
     exported_on: date = field(default_factory=date.today)
+    title: str = ""  # the kit's own title, e.g. "阳朗辣子鸡 350 g 罐装": where the pack form is named
 
     @property
     def qr_url(self) -> str:

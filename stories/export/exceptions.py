@@ -23,3 +23,11 @@ class RulesFileError(ExportError):
         self.where = where
         self.problem = problem
         super().__init__(f"platform rules, {where}: {problem}")
+
+
+class LabelContrastError(ExportError):
+    """Text on the label would be printed below 4.5:1 against its background: not exported."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("标签文字对比度不够，不能导出：" + "；".join(problems) + "。请在色板里换一个更深的颜色。")

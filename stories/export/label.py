@@ -18,9 +18,11 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from ..contrast import MIN_TEXT_CONTRAST, best_text_colour, contrast_ratio, readable
 from .content import LABEL_FIELDS, KitContent, LabelField, Photo
-from .exceptions import MissingFontError
+from .exceptions import LabelContrastError, MissingFontError
 from .images import crop_box, open_photo
 from .texts import credits_line
 
@@ -31,12 +33,13 @@ FONT_FAMILY = "Noto Sans CJK SC"  # the Simplified Chinese face of the collectio
 BLEED_MM = 3.0
 SAFE_MM = 4.0  # text and logos 3–5 mm inside the trim
 PHOTO_DPI = 300
-QR_MM = 20.0  # the symbol itself, without its quiet zone
+QR_MM = 21.0  # the symbol without its quiet zone: 1 mm over the 20 mm minimum, so rounding never goes below
 QR_BORDER = 4
 DATE_FIELDS = ("production_date", "expiry_date")
 FRONT_FIELDS = ("food_name", "net_content")
 DATE_HEIGHT_MM = 3.0  # GB 7718-2025: production and expiry dates
 MM_PER_INCH = 25.4
+FRONT_PHOTO_MM = 40.0  # the photo's width on the front, from the trim edge (it runs into the bleed)
 
 
 @dataclass
@@ -162,29 +165,100 @@ def _e(text: str) -> str:
     return html.escape(text or "").replace("\n", "<br>")
 
 
-def _css(width: float, height: float, text_size: float, net_size: float, date_size: float, palette) -> str:
-    dark, accent = (list(palette) + ["#5a1a10", "#b5432a"])[:2]  # fallbacks when the kit has fewer colours
+PAPER = "#ffffff"
+INK = "#1a1a1a"
+FALLBACK_DARK = "#5a1a10"  # the demo kit's chilli-oil brown: 13.2:1 on white
+
+
+@dataclass(frozen=True)
+class LabelColours:
+    """The label's colours by role; every text colour is checked against what it is printed on."""
+
+    dark: str  # product name, net content, field names, the bands
+    accent: str  # the tagline and the rules between parts
+    band_text: str  # what is printed on the dark bands
+    ink: str = INK
+    paper: str = PAPER
+
+    def pairs(self) -> list[tuple[str, str, str]]:
+        """(what, text colour, background) for every text on the label."""
+        return [
+            ("产品名称、净含量、项目名称", self.dark, self.paper),
+            ("广告语", self.accent, self.paper),
+            ("正文", self.ink, self.paper),
+            ("色带上的文字", self.band_text, self.dark),
+            ("待生产者填写", self.ink, self.paper),
+        ]
+
+
+def label_colours(palette) -> LabelColours:
+    """Colours from the kit's palette that pass as text on white, darkest first: a light
+    palette colour (the cream of a jar) is never used for text (issue 13, cream tagline)."""
+    passing = [colour for colour in palette if readable(colour, PAPER)]
+    dark = passing[0] if passing else FALLBACK_DARK
+    accent = passing[1] if len(passing) > 1 else dark
+    return LabelColours(dark=dark, accent=accent, band_text=best_text_colour(dark))
+
+
+def contrast_problems(colours: LabelColours) -> list[str]:
+    """Every text/background pair below MIN_TEXT_CONTRAST, in words a person can act on."""
+    return [
+        f"{what}：{fg} 印在 {bg} 上对比度 {contrast_ratio(fg, bg):.2f}:1，低于 {MIN_TEXT_CONTRAST}:1"
+        for what, fg, bg in colours.pairs()
+        if not readable(fg, bg)
+    ]
+
+
+def _css(width: float, height: float, text_size: float, net_size: float, date_size: float, c: LabelColours) -> str:
+    inner_h = height - 2 * SAFE_MM
+    edge = SAFE_MM + BLEED_MM
     return f"""
 @page {{ size: {width}mm {height}mm; bleed: {BLEED_MM}mm; marks: crop; margin: {SAFE_MM}mm; }}
 * {{ margin: 0; padding: 0; box-sizing: border-box; }}
-body {{ font-family: "{FONT_FAMILY}"; font-size: {text_size}mm; line-height: 1.3; color: #1a1a1a; }}
+body {{ font-family: "{FONT_FAMILY}"; font-size: {text_size}mm; line-height: 1.35; color: {c.ink}; }}
 section {{ page-break-after: always; position: relative; }}
 section:last-child {{ page-break-after: auto; }}
-.band {{ position: absolute; left: -{SAFE_MM + BLEED_MM}mm; top: -{SAFE_MM + BLEED_MM}mm;
-  width: {width + 2 * BLEED_MM}mm; height: {BLEED_MM + SAFE_MM + 11}mm; background: {dark}; }}
-.name {{ position: relative; color: #fff; font-weight: bold; font-size: 7mm; line-height: 9mm; height: 11mm; }}
-.photo {{ float: left; margin: 3mm 3mm 0 0; }}
-.tagline {{ color: {accent}; font-weight: bold; margin-top: 3mm; }}
-.story {{ margin-top: 1mm; }}
-.net {{ font-size: {net_size}mm; font-weight: bold; line-height: 1.2; margin-top: 1mm; color: {dark}; }}
-.credits {{ color: {dark}; }}
-.qr {{ float: right; margin-left: 2mm; text-align: center; }}
+.photo {{ position: absolute; left: -{edge}mm; top: -{edge}mm; }}
+.front .text {{ margin-left: {FRONT_PHOTO_MM - SAFE_MM + 4}mm; min-height: {inner_h}mm;
+  display: flex; flex-direction: column; justify-content: space-between; }}
+.front.nophoto .text {{ margin-left: 0; }}
+.name {{ color: {c.dark}; font-weight: bold; font-size: 7.5mm; line-height: 1.15; }}
+.tagline {{ color: {c.accent}; font-weight: bold; font-size: {text_size * 1.35:.2f}mm; margin-top: 1.2mm;
+  padding-bottom: 1.2mm; border-bottom: 0.35mm solid {c.accent}; }}
+.story {{ margin-top: 1.5mm; }}
+.foot {{ margin-top: auto; padding-top: 1.5mm; }}
+.food {{ color: {c.ink}; }}
+.net {{ font-size: {net_size}mm; font-weight: bold; line-height: 1.2; color: {c.dark}; }}
+.credits {{ color: {c.ink}; margin-top: 0.8mm; }}
+.grid {{ width: 100%; border-collapse: collapse; }}
+.grid td {{ vertical-align: top; padding: 0; }}
+.grid td.bottom {{ vertical-align: bottom; }}
+.grid td.fields {{ height: {inner_h - 8.5 - 16}mm; }}
+.back .head {{ position: relative; height: 7mm; margin-bottom: 1.5mm; }}
+.back .band {{ position: absolute; left: -{edge}mm; top: -{edge}mm; width: {width + 2 * BLEED_MM}mm;
+  height: {edge + 7}mm; background: {c.dark}; }}
+.back .band-text {{ position: relative; color: {c.band_text}; font-weight: bold; font-size: 3.6mm;
+  line-height: 7mm; }}
+.qr {{ text-align: center; color: {c.dark}; padding-left: 2.5mm !important; }}
 .qr img {{ display: block; }}
-.field b {{ color: {dark}; }}
+.qr .cta {{ font-weight: bold; margin-top: -1mm; }}
+.field {{ margin-bottom: 0.6mm; }}
+.field b, .producer b {{ color: {c.dark}; }}
 .date {{ font-size: {date_size}mm; }}
-.missing {{ clear: both; border: 0.3mm dashed {accent}; padding: 0.8mm; margin-top: 1mm; }}
-.missing b {{ color: {accent}; }}
+.producer {{ margin-top: 1.2mm; padding-top: 1mm; border-top: 0.35mm solid {c.dark}; }}
+.missing {{ margin-top: 1.2mm; border: 0.35mm solid {c.dark}; padding: 1mm 1.2mm; color: {c.ink};
+  background: {c.paper}; }}
+.missing b {{ color: {c.ink}; }}
+.missing .blank {{ display: inline-block; min-width: 14mm; border-bottom: 0.25mm solid {c.ink}; }}
 """
+
+
+PRODUCER_FIELDS = ("producer_name", "producer_address", "producer_contact", "licence_number")
+
+
+def _row(item: LabelField, value: str) -> str:
+    css_class = "field date" if item.key in DATE_FIELDS else "field"
+    return f'<p class="{css_class}"><b>{_e(item.label)}：</b>{_e(value)}</p>'
 
 
 def _html(content: KitContent, photo_uri: str, photo_box, qr_svg: str, qr_total: float, css: str) -> str:
@@ -195,36 +269,77 @@ def _html(content: KitContent, photo_uri: str, photo_box, qr_svg: str, qr_total:
     )
     food_name = (content.label.get("food_name") or "").strip()
     net = (content.label.get("net_content") or "").strip()
+    # Hierarchy a buyer reads at arm's length: the name, then the story, then what is in the jar.
     # Food name and net content belong on the principal display face (GB 7718 §4.1): the front.
     front = [
-        f'<section><div class="band"></div><div class="name">{_e(content.product_name)}</div>{photo}',
-        f'<p class="tagline">{_e(content.tagline)}</p><p class="story">{_e(content.short_story)}</p>',
-        f'<p class="field"><b>食品名称：</b>{_e(food_name)}</p>' if food_name else "",
+        f'<section class="front{"" if photo else " nophoto"}">{photo}<div class="text"><div>',
+        f'<div class="name">{_e(content.product_name)}</div>',
+        f'<p class="tagline">{_e(content.tagline)}</p>' if content.tagline else "",
+        f'<p class="story">{_e(content.short_story)}</p></div><div class="foot">',
+        f'<p class="food">食品名称：{_e(food_name)}</p>' if food_name and food_name != content.product_name else "",
         f'<p class="net">净含量：{_e(net)}</p>' if net else "",
-        f'<p class="credits">{_e(credits_line(content))}</p></section>',
+        f'<p class="credits">{_e(credits_line(content))}</p></div></div></section>',
     ]
     svg = f"data:image/svg+xml;base64,{base64.b64encode(qr_svg.encode()).decode()}"
-    qr = f'<img src="{svg}" style="width:{qr_total}mm;height:{qr_total}mm">'
-    back = [f'<section><div class="qr" style="width:{qr_total}mm">{qr}<p>扫码听故事</p></div>']
+    qr = f'<img src="{svg}" style="width:{qr_total}mm;min-width:{qr_total}mm;height:{qr_total}mm">'
+    rows, producer = [], []
     for item in LABEL_FIELDS:
         value = (content.label.get(item.key) or "").strip()
         if value and item.key not in FRONT_FIELDS:
-            css_class = "field date" if item.key in DATE_FIELDS else "field"
-            back.append(f'<p class="{css_class}"><b>{_e(item.label)}：</b>{_e(value)}</p>')
+            (producer if item.key in PRODUCER_FIELDS else rows).append(_row(item, value))
+    if producer:
+        rows.append(f'<div class="producer">{"".join(producer)}</div>')
     missing = content.missing_label_fields()
+    form = ""
     if missing:
-        names = "、".join(item.label for item in missing)
-        back.append(f'<p class="missing"><b>待生产者填写</b>（填写后删去本框）：{_e(names)}</p>')
+        # Printed as a form the producer fills in, in body ink: the dashed accent box of the
+        # first version could not be read (issue 13).
+        blanks = "　".join(f'{_e(item.label)}<span class="blank"></span>' for item in missing)
+        form = f'<div class="missing"><b>待生产者填写（填写后删去本框）</b><br>{blanks}</div>'
+    # A table, not floats or flex: WeasyPrint lays tables out reliably, and the table's
+    # height spreads the parts over the whole back instead of leaving its lower half empty.
+    back = [
+        f'<section class="back"><div class="head"><div class="band"></div>'
+        f'<p class="band-text">{_e(content.product_name)} · 产品信息</p></div>',
+        f'<table class="grid"><tr><td class="fields">{"".join(rows)}</td>',
+        f'<td class="qr" style="width:{qr_total + 2.5}mm">{qr}<p class="cta">扫码听故事</p>',
+        "<p>老人亲口讲述</p></td></tr>",
+        f'<tr><td colspan="2" class="bottom">{form}</td></tr></table>',
+    ]
     back.append("</section>")
     body = "".join(front + back)
     head = f'<head><meta charset="utf-8"><style>{css}</style></head>'
     return f'<!doctype html><html lang="zh-CN">{head}<body>{body}</body></html>'
 
 
-def render_label_pdf(content: KitContent, path: Path, *, width_mm: float = 100, height_mm: float = 70) -> LabelReport:
-    """Write the label PDF to `path` (trim `width_mm` × `height_mm`, plus bleed) and report on it."""
+def loopback_warning(url: str) -> str | None:
+    """A QR code that opens this machine works only here: say so before it is printed."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.startswith("127.") or host in ("0.0.0.0", "::1") or host.endswith(".localhost"):
+        return (
+            f"二维码指向本机地址 {url}，印出来扫不开：请把 BASE_URL 设为公开网址后重新导出 / "
+            "the QR code opens a loopback address: set BASE_URL to the public address and export again"
+        )
+    return None
+
+
+def render_label_pdf(
+    content: KitContent,
+    path: Path,
+    *,
+    width_mm: float = 100,
+    height_mm: float = 70,
+    colours: LabelColours | None = None,
+) -> LabelReport:
+    """Write the label PDF to `path` (trim `width_mm` × `height_mm`, plus bleed) and report on it.
+
+    Refuses (`LabelContrastError`) a label with any text below 4.5:1 on its background."""
     from weasyprint import HTML
 
+    colours = colours or label_colours(content.palette)
+    problems = contrast_problems(colours)
+    if problems:
+        raise LabelContrastError(problems)
     started = time.perf_counter()
     font = find_cjk_font()
     ratio = cap_height_ratio(font)
@@ -240,14 +355,17 @@ def render_label_pdf(content: KitContent, path: Path, *, width_mm: float = 100, 
     def size(height: float) -> float:  # font size whose cap height is at least `height`
         return math.ceil(height / ratio * 100) / 100
 
-    photo_box = (34.0, height_mm - 2 * SAFE_MM - 15)
+    # The photo fills the front's left part up to the trim and out into the bleed.
+    photo_box = (FRONT_PHOTO_MM + BLEED_MM, height_mm + 2 * BLEED_MM)
     photo_uri, image = _label_photo(content.photos, photo_box)
     if image and image.low_resolution:
         warnings.append(
             f"照片“{image.photo}”印刷分辨率 {image.dpi:.0f} dpi，低于 300 dpi / photo below 300 dpi at printed size"
         )
     qr_svg, qr = _qr(content.qr_url)
-    css = _css(width_mm, height_mm, size(text_height), size(net_height), size(DATE_HEIGHT_MM), content.palette)
+    if warning := loopback_warning(content.qr_url):
+        warnings.append(warning)
+    css = _css(width_mm, height_mm, size(text_height), size(net_height), size(DATE_HEIGHT_MM), colours)
     document = HTML(string=_html(content, photo_uri, photo_box, qr_svg, qr.total_mm, css)).render()
     path = Path(path)
     document.write_pdf(path)

@@ -9,7 +9,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
-from .content import KitContent
+from .content import KitContent, human_date
 from .lint import TermWarning, lint_content, strip_terms
 from .rules import FieldRule, Rules, TitleRule, load_rules
 
@@ -18,12 +18,24 @@ BREAKS = re.compile(r"[\s，。、；：！？,.;:!?·…—\-/|（）()《》�
 SENTENCE_END = "。！？；!?;"
 
 
+# Copy a seller pastes, one file each: the four fields every platform gets, then the
+# platform's own fields from the rules file (short titles, Douyin's recommendation).
+COPY_FIELDS = {"title": "标题", "selling_points": "卖点", "description": "商品描述", "video_caption": "短视频文案"}
+# Our own limits, not platform rules: a paragraph a phone shows in about four lines at 360 px,
+# and a video caption that stays in two lines under a Douyin/Kuaishou video (18–20 汉字 a line).
+PARAGRAPH_CHARS = 80
+VIDEO_CAPTION_CHARS = 40
+PACK_FORMS = re.compile(r"礼盒装|罐装|瓶装|袋装|盒装|桶装|箱装|坛装")
+QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(kg|千克|公斤|g|克|ml|毫升|l|升)", re.IGNORECASE)
+
+
 @dataclass
 class ListingField:
     label: str
     text: str
     chars: int
     limit: str  # e.g. "4–20", or "未知 / unknown"
+    source: str = ""  # where the limit comes from
 
 
 @dataclass
@@ -33,27 +45,12 @@ class PlatformListing:
     title: str
     title_units: int
     title_limit: str
-    fields: dict[str, ListingField] = field(default_factory=dict)
+    fields: dict[str, ListingField] = field(default_factory=dict)  # title first, then the copy fields
     removed_terms: list[str] = field(default_factory=list)  # taken out of the title and short titles
     notes: list[str] = field(default_factory=list)  # what a person should check (zh / en)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
-
-    def to_text(self) -> str:
-        lines = [
-            f"{self.name} 上架文案 / listing copy",
-            "",
-            f"标题 / title（{self.title_units} 单位 / units，限 / limit {self.title_limit}）",
-            self.title,
-        ]
-        for item in self.fields.values():
-            lines += ["", f"{item.label}（{item.chars} 字 / chars，限 / limit {item.limit}）", item.text]
-        if self.removed_terms:
-            lines += ["", "标题中已删除的极限词 / absolute terms removed from titles: " + "、".join(self.removed_terms)]
-        if self.notes:
-            lines += ["", "请核对 / please check:"] + [f"- {note}" for note in self.notes]
-        return "\n".join(lines) + "\n"
 
 
 def _is_emoji(ch: str) -> bool:
@@ -79,46 +76,61 @@ def _words(text: str, rule: TitleRule) -> list[str]:
     return [word for word in BREAKS.split("".join(cleaned)) if word]
 
 
-def build_title(content: KitContent, rule: TitleRule) -> tuple[str, list[str], list[str]]:
-    """(title, removed terms, notes): whole words, never past ``rule.max_units``."""
+def spec_word(content: KitContent) -> str:
+    """Net content and pack form as buyers search them: "350 g" and "罐装" give "350g罐装"."""
+    match = QUANTITY.search(content.label.get("net_content") or "")
+    amount = f"{match.group(1)}{match.group(2).lower()}" if match else ""
+    pack = PACK_FORMS.search(" ".join([content.title, content.product_name, content.label.get("food_name") or ""]))
+    return amount + (pack.group(0) if pack else "")
+
+
+def novel_parts(word: str, used: list[str]) -> list[str]:
+    """What `word` adds to a title holding `used`: nothing if a used word contains it, else
+    the word with every used word taken out ("糍粑辣椒石臼舂制" after "糍粑辣椒": "石臼舂制").
+    One-character scraps are dropped: they read as typos, not keywords."""
+    if any(word in other for other in used):
+        return []
+    for other in used:
+        word = word.replace(other, " ")
+    return [part for part in word.split() if len(part) >= 2 or part.isascii()]
+
+
+def title_candidates(content: KitContent, rule: TitleRule) -> tuple[list[str], list[str]]:
+    """(words in the platform's order, absolute terms taken out of them)."""
     removed: list[str] = []
 
-    def clean(text: str) -> list[str]:
+    def clean(*texts: str) -> list[str]:
         words = []
-        for word in _words(text, rule):
-            kept, taken = strip_terms(word)
-            removed.extend(taken)
-            words += kept.split()
+        for text in texts:
+            for word in _words(text, rule):
+                kept, taken = strip_terms(word)
+                removed.extend(taken)
+                words += kept.split()
         return words
 
-    title = ""
+    name = "".join(clean(content.product_name))
+    while name and rule.units(name) > rule.max_units:  # a product name alone too long: whole characters
+        name = name[:-1]
+    parts = {
+        "name": [name] if name else [],
+        "spec": clean(spec_word(content)),
+        "keywords": clean(*content.keywords),
+        "tagline": clean(content.tagline),
+        "points": clean(*content.selling_points),
+    }
+    return [word for part in rule.order for word in parts[part]], removed
 
-    def add(word: str) -> bool:
-        nonlocal title
-        if word in title:  # already said (a keyword inside the product name): skip it
-            return True
-        candidate = f"{title} {word}" if title else word
-        if rule.units(candidate) > rule.max_units:
-            return False
-        title = candidate
-        return True
 
-    name = " ".join(clean(content.product_name))
-    if rule.units(name) > rule.max_units:  # a product name alone too long: keep whole characters
-        while rule.units(name) > rule.max_units:
-            name = name[:-1].rstrip()
-    add(name)
-    for keyword in content.keywords:
-        for word in clean(keyword):
-            add(word)
-    for word in clean(content.tagline):  # the tagline stays contiguous: stop at the first misfit
-        if not add(word):
-            break
-    for point in content.selling_points:  # only to reach a platform's minimum length
-        if rule.units(title) >= rule.min_units:
-            break
-        for word in clean(point):
-            add(word)
+def build_title(content: KitContent, rule: TitleRule) -> tuple[str, list[str], list[str]]:
+    """(title, removed terms, notes): whole words in the platform's order, each said once,
+    and every word that still fits added, so the title uses the room the platform gives."""
+    candidates, removed = title_candidates(content, rule)
+    words: list[str] = []
+    for candidate in candidates:
+        for part in novel_parts(candidate, words):
+            if rule.units(" ".join([*words, part])) <= rule.max_units:
+                words.append(part)
+    title = " ".join(words)
     notes = []
     if rule.units(title) < rule.min_units:
         notes.append(f"标题少于 {rule.min_units} 单位，请补充关键词 / title shorter than {rule.min_units} units")
@@ -140,43 +152,83 @@ def fit_chars(text: str, max_chars: int | None) -> str:
     return head
 
 
-def _field_source(key: str, content: KitContent) -> str | None:
-    """The copy a field is made from; None for a field this exporter does not fill."""
-    points = "；".join(content.selling_points)
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.findall(rf"[^{SENTENCE_END}]+[{SENTENCE_END}]?[”」]?", " ".join(text.split())) if s.strip()]
+
+
+def story_paragraphs(content: KitContent) -> list[str]:
+    """The story as short paragraphs (≤ PARAGRAPH_CHARS, whole sentences), then who told it."""
+    paragraphs = []
+    for block in [content.short_story, *content.long_story.split("\n")]:
+        current = ""
+        for sentence in _sentences(block):
+            if current and len(current) + len(sentence) > PARAGRAPH_CHARS:
+                paragraphs.append(current)
+                current = ""
+            current += sentence.strip()
+        if current:
+            paragraphs.append(current)
+    return paragraphs
+
+
+def credit_sentence(content: KitContent) -> str:
     names = "、".join(credit.name for credit in content.credits)
-    if key == "description":
-        parts = [content.short_story, content.long_story, points and f"{points}。"]
-        parts.append(names and f"故事讲述：{names}（{content.credits[0].village}）。")
-        return "\n".join(p for p in parts if p)
-    if key == "short_title":
-        return " ".join([content.product_name, *content.keywords[:1]])
-    if key == "recommend_remark":
-        return points or content.tagline
-    return None
+    village = content.credits[0].village if content.credits and content.credits[0].village else ""
+    return f"故事讲述：{names}（{village}）。" if names and village else (f"故事讲述：{names}。" if names else "")
 
 
-def _field(key: str, rule: FieldRule, content: KitContent, removed: list[str], notes: list[str]):
-    source = _field_source(key, content)
-    if source is None:
-        notes.append(f"{rule.label}：导出未填写，请手动填写 / not filled by the export, fill it in by hand")
-        return None
+def description(content: KitContent, max_chars: int | None) -> str:
+    """Paragraphs separated by a blank line (plain-text fields show them as paragraphs); the
+    credit always stays, so story paragraphs are left out from the end when room runs short."""
+    credit = credit_sentence(content)
+    kept: list[str] = []
+    for paragraph in story_paragraphs(content):
+        text = "\n\n".join([*kept, paragraph, credit] if credit else [*kept, paragraph])
+        if max_chars is not None and len(text) > max_chars:
+            break
+        kept.append(paragraph)
+    return "\n\n".join([*kept, credit] if credit else kept)
+
+
+def video_caption(content: KitContent) -> str:
+    """One line under a short video: the tagline, the product, then hashtags while they fit."""
+    head = " ".join(part for part in (content.tagline, f"{content.product_name}{spec_word(content)}") if part)
+    head, _ = strip_terms(fit_chars(head, VIDEO_CAPTION_CHARS))
+    for keyword in content.keywords:
+        tag, taken = strip_terms(keyword)
+        tag = "".join(tag.split())
+        if tag and not taken and len(f"{head} #{tag}") <= VIDEO_CAPTION_CHARS:
+            head = f"{head} #{tag}"
+    return head
+
+
+def _limit(min_chars: int, max_chars: int | None) -> str:
+    if max_chars is None:
+        return f"{min_chars}–?" if min_chars else "未知 / unknown"
+    return f"{min_chars}–{max_chars}" if min_chars else f"≤ {max_chars}"
+
+
+def _platform_field(key: str, rule: FieldRule, content: KitContent, removed: list[str], notes: list[str]):
+    """A field the platform's rules name (short title, recommendation, description limits)."""
     if key == "short_title":  # a title: no absolute terms, whole words
-        source, taken = strip_terms(source)
+        source, taken = strip_terms(" ".join([content.product_name, spec_word(content), *content.keywords[:1]]))
         removed.extend(taken)
-        words, text = source.split(), ""
-        for word in words:
+        text = ""
+        for word in source.split():
             if rule.max_chars is None or len(f"{text} {word}".strip()) <= rule.max_chars:
                 text = f"{text} {word}".strip()
-        source = text or fit_chars(source, rule.max_chars)
-    text = fit_chars(source, rule.max_chars)
-    if rule.max_chars is None:
-        limit = f"{rule.min_chars}–?" if rule.min_chars else "未知 / unknown"
-        notes.append(f"{rule.label}：长度限制未核实 / length limit not verified ({rule.source})")
+    elif key == "recommend_remark":
+        text = fit_chars("；".join(content.selling_points) or content.tagline, rule.max_chars)
+    elif key == "description":
+        text = description(content, rule.max_chars)
     else:
-        limit = f"{rule.min_chars}–{rule.max_chars}" if rule.min_chars else f"≤ {rule.max_chars}"
+        notes.append(f"{rule.label}：导出未填写，请手动填写 / not filled by the export, fill it in by hand")
+        return None
+    if rule.max_chars is None:
+        notes.append(f"{rule.label}：长度限制未核实 / length limit not verified ({rule.source})")
     if len(text) < rule.min_chars:
         notes.append(f"{rule.label}少于 {rule.min_chars} 字 / shorter than {rule.min_chars} characters")
-    return ListingField(label=rule.label, text=text, chars=len(text), limit=limit)
+    return ListingField(rule.label, text, len(text), _limit(rule.min_chars, rule.max_chars), rule.source)
 
 
 def build_listings(content: KitContent, rules: Rules | None = None) -> dict[str, PlatformListing]:
@@ -187,13 +239,50 @@ def build_listings(content: KitContent, rules: Rules | None = None) -> dict[str,
         title, removed, notes = build_title(content, platform.title)
         limit = f"{platform.title.min_units}–{platform.title.max_units}"
         listing = PlatformListing(key, platform.name, title, platform.title.units(title), limit, notes=notes)
+        unit = "单位" if platform.title.wide_units != platform.title.ascii_units else "字"
+        listing.fields["title"] = ListingField(
+            "标题", title, listing.title_units, f"{limit} {unit}", platform.title.source
+        )
+        points = "\n".join(content.selling_points)
+        listing.fields["selling_points"] = ListingField("卖点", points, len(points), "每行一条")
+        described = description(content, None)
+        listing.fields["description"] = ListingField("商品描述", described, len(described), "未知 / unknown")
+        caption = video_caption(content)
+        listing.fields["video_caption"] = ListingField(
+            "短视频文案", caption, len(caption), f"≤ {VIDEO_CAPTION_CHARS}", "本项目的建议：视频下两行"
+        )
         for name, rule in platform.fields.items():
-            made = _field(name, rule, content, removed, listing.notes)
+            made = _platform_field(name, rule, content, removed, listing.notes)
             if made:
                 listing.fields[name] = made
         listing.removed_terms = list(dict.fromkeys(removed))
         listings[key] = listing
     return listings
+
+
+def checklist_text(content: KitContent, listings: dict[str, PlatformListing], notes: list[str]) -> str:
+    """`listing/checklist.txt`: each field's length against its limit and what to check before
+    listing; the copy files themselves hold only the text a seller pastes."""
+    lines = [
+        f"{content.product_name} · 上架核对清单 / listing checklist",
+        f"修订 / revision {content.revision_id} · 导出 / exported {human_date(content.exported_on)}"
+        f"（{content.exported_on.isoformat()}）",
+        "",
+        "每个文案文件只有可直接粘贴的文字：listing/<平台>/<字段>.txt。",
+        "Each copy file holds only the text to paste: listing/<platform>/<field>.txt.",
+    ]
+    for listing in listings.values():
+        lines += ["", f"【{listing.name}】"]
+        for key, item in listing.fields.items():
+            source = f" · 依据 / source: {item.source}" if item.source else ""
+            lines.append(f"- {key}.txt {item.label}：{item.chars}（限 / limit {item.limit}）{source}")
+        if listing.removed_terms:
+            removed = "、".join(listing.removed_terms)
+            lines.append(f"- 标题中已删除的极限词 / absolute terms removed from titles: {removed}")
+        lines += [f"- 请核对 / check: {note}" for note in listing.notes]
+    if notes:
+        lines += ["", "导出提示 / export notes"] + [f"- {note}" for note in notes]
+    return "\n".join(lines) + "\n"
 
 
 def warnings_text(
@@ -202,7 +291,8 @@ def warnings_text(
     """`listing/warnings.txt`: what people must decide on, in Chinese and English."""
     lines = [
         f"{content.product_name} · 文案提示 / copy warnings",
-        f"修订 / revision {content.revision_id} · 导出 / exported {content.exported_on.isoformat()}",
+        f"修订 / revision {content.revision_id} · 导出 / exported {human_date(content.exported_on)}"
+        f"（{content.exported_on.isoformat()}）",
         "",
         "以下用语可能属于《广告法》禁止的绝对化用语或疗效宣称。法律列举不穷尽，部分用法可豁免"
         "（如“最佳食用期”、注册商标、可证明且限定时间地点的事实），请由人判断是否保留。",
@@ -239,7 +329,8 @@ def listing_files(content: KitContent, rules: Rules | None = None) -> tuple[dict
     warnings = lint_content(content)
     files = {}
     for key, listing in listings.items():
-        files[f"listing/{key}.txt"] = listing.to_text().encode()
+        for name, item in listing.fields.items():
+            files[f"listing/{key}/{name}.txt"] = (item.text + "\n").encode()
         files[f"listing/{key}.json"] = listing.to_json().encode()
     files["listing/warnings.txt"] = warnings_text(content, warnings, listings, rules).encode()
     return files, listings, warnings

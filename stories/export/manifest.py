@@ -7,7 +7,7 @@ the consent relied on, the label fields still missing and the count of copy warn
 import hashlib
 from pathlib import Path
 
-from .content import KitContent
+from .content import KitContent, human_date, human_time
 from .lint import lint_content
 
 MANIFEST_VERSION = 1
@@ -36,9 +36,11 @@ def build_manifest(content: KitContent, files: dict[str, bytes | Path], *, lint_
         "product_name": content.product_name,
         "revision_id": content.revision_id,
         "approved_at": content.approved_at,
+        "approved_at_text": human_time(content.approved_at),
         "approved_by": content.approved_by,
         "workshop": content.workshop,
         "exported_on": content.exported_on.isoformat(),
+        "exported_on_text": human_date(content.exported_on),
         "story_url": content.story_url,
         "files": listed,
         "snippets": [

@@ -17,6 +17,8 @@ RULES_PATH = Path(__file__).with_name("platforms.toml")
 GRADES = ("H", "M")
 IMAGE_KINDS = ("main", "white", "portrait", "detail")
 FITS = ("crop", "pad")
+# What a generated title is made of (listing.build_title), in the order a platform's rule lists them.
+TITLE_PARTS = ("name", "spec", "keywords", "tagline", "points")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class TitleRule(Sourced):
     emoji: bool = True
     not_only_ascii: bool = False
     symbols: str | None = None  # the only non-alphanumeric characters allowed, when limited
+    order: tuple[str, ...] = TITLE_PARTS  # which words come first: what the platform's buyers search or read
 
     def units(self, text: str) -> int:
         """Length as the platform counts it: ASCII characters and the others apart."""
@@ -112,7 +115,10 @@ def _title(table: dict, where: str) -> TitleRule:
         emoji=_get(table, "emoji", bool, where, True),
         not_only_ascii=_get(table, "not_only_ascii", bool, where, False),
         symbols=_get(table, "symbols", str, where, None),
+        order=tuple(_get(table, "order", list, where, list(TITLE_PARTS))),
     )
+    if sorted(rule.order) != sorted(TITLE_PARTS):
+        raise RulesFileError(f"{where}.order", f"must list each of {TITLE_PARTS} once")
     if not 0 <= rule.min_units < rule.max_units:
         raise RulesFileError(where, f"min_units {rule.min_units} must be below max_units {rule.max_units}")
     return rule

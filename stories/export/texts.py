@@ -4,7 +4,7 @@ Every quote carries its speaker, the recording and the moment in it (DOMAIN.md,
 "Heritage ethics": attribution), and the credits name every elder quoted.
 """
 
-from .content import KitContent, Snippet
+from .content import KitContent, Snippet, human_date, human_time
 
 
 def _seconds(value) -> str:
@@ -83,7 +83,8 @@ def credits_text(content: KitContent) -> str:
     if content.workshop:
         lines.append(f"共创工作坊 / Workshop: {content.workshop}")
     lines += [
-        f"审定 / Approved by: {content.approved_by}，{content.approved_at}",
+        f"审定 / Approved by: {content.approved_by}，{human_time(content.approved_at)}（{content.approved_at}）",
+        f"导出 / Exported: {human_date(content.exported_on)}（{content.exported_on.isoformat()}）",
         f"品牌包修订 / Kit revision: {content.revision_id}",
         "所有引用均经讲述者同意用于商业品牌 / Every quote is used with its narrator's consent to commercial brand use.",
         "",

@@ -111,5 +111,6 @@ def make_kit(photos: tuple[Photo, ...], *, snippets: int = 5, **changes) -> KitC
         workshop="立碑村品牌故事共创工作坊（2026年5月）",
         keywords=("贵州特产", "息烽", "辣子鸡", "下饭菜", "国家级非遗"),
         exported_on=date(2026, 6, 2),
+        title="阳朗辣子鸡 350 g 罐装",
     )
     return replace(kit, **changes)

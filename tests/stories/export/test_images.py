@@ -2,10 +2,13 @@
 
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 
-from stories.export.images import crop_box, encode_jpeg
+from stories.demo import _draw
+from stories.export.content import Photo
+from stories.export.images import crop_box, encode_jpeg, render_platform_images
 from stories.export.rules import load_rules
 
 from .conftest import FOCAL
@@ -87,3 +90,32 @@ def test_quality_is_lowered_until_the_byte_limit_holds(tmp_path):
 def test_crop_box_stays_inside_the_photo():
     assert crop_box((2400, 1600), 1.0, (2300, 0, 2400, 100)) == (800, 0, 2400, 1600)
     assert crop_box((1000, 3000), 3 / 4, None) == (0, 834, 1000, 2167)
+
+
+def test_the_white_background_image_is_the_demo_jar_cut_out_not_the_photo_on_white(tmp_path):
+    path = tmp_path / "jar.jpg"
+    path.write_bytes(_draw("jar"))  # the demo's own photo: a jar on a cream table
+    rules = load_rules()
+    (white,) = [
+        image
+        for image in render_platform_images((Photo(path, "一罐阳朗辣子鸡", role="main"),), tmp_path / "out", rules)
+        if image.platform == "taobao" and image.kind == "white"
+    ]
+    assert white.notes == []
+    pixels = np.asarray(Image.open(white.path).convert("RGB"), dtype=np.int16)
+    border = np.concatenate([pixels[:8].reshape(-1, 3), pixels[-8:].reshape(-1, 3)])
+    border = np.concatenate([border, pixels[:, :8].reshape(-1, 3), pixels[:, -8:].reshape(-1, 3)])
+    assert border.min() >= 245  # the cream table is gone from every edge, corners included
+    cream = (np.abs(pixels - (250, 240, 225)).max(axis=2) < 6).mean()
+    assert cream < 0.01  # and from around the jar
+    red = ((pixels[..., 0] > 120) & (pixels[..., 1] < 60) & (pixels[..., 2] < 60)).mean()
+    assert red > 0.3  # the jar is kept, and fills the frame rather than a photo-sized box
+    lid = (np.abs(pixels - (70, 50, 35)).max(axis=2) < 20).mean()
+    assert lid > 0.02  # the lid too
+
+
+def test_a_busy_photo_is_not_cut_out_and_says_so(photos, tmp_path):
+    rules = load_rules()
+    images = render_platform_images(photos[:1], tmp_path, rules)
+    (white,) = [image for image in images if image.platform == "taobao" and image.kind == "white"]
+    assert any("未能抠图" in note for note in white.notes)

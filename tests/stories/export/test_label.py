@@ -9,10 +9,18 @@ import pytest
 from pypdf import PdfReader
 from pyzbar import pyzbar
 
+from stories.contrast import contrast_ratio
 from stories.export import label as label_module
 from stories.export.content import LABEL_FIELDS, Photo
-from stories.export.exceptions import MissingFontError
-from stories.export.label import net_content_height_mm, render_label_pdf
+from stories.export.exceptions import LabelContrastError, MissingFontError
+from stories.export.label import (
+    LabelColours,
+    contrast_problems,
+    label_colours,
+    loopback_warning,
+    net_content_height_mm,
+    render_label_pdf,
+)
 
 from .kit import STORY_URL, make_kit, make_photo
 
@@ -154,8 +162,8 @@ def test_the_qr_code_is_vector_and_the_photo_is_embedded_at_300_dpi(pdf, bundle)
     assert images(pdf[1]) == []  # the back holds the QR code: no bitmap there
     (photo,) = images(pdf[0])
     placed = bundle[0].label.images[0]
-    assert tuple(photo.get_px_size()) == placed.placed_px == (402, 556)  # 34 × 47 mm at 300 dpi
-    assert mm(photo.get_bounds()[2] - photo.get_bounds()[0]) == pytest.approx(34, abs=0.05)
+    assert tuple(photo.get_px_size()) == placed.placed_px == (508, 898)  # 43 × 76 mm (into the bleed) at 300 dpi
+    assert mm(photo.get_bounds()[2] - photo.get_bounds()[0]) == pytest.approx(43, abs=0.05)
     assert placed.source_px[0] > placed.placed_px[0]  # downscaled from the larger photo
     assert not placed.low_resolution and placed.dpi >= 300
 
@@ -195,3 +203,28 @@ def test_copy_too_long_for_two_sides_is_reported_not_cut(tmp_path, kit):
     assert report.pages > 2 and any("two sides" in warning for warning in report.warnings)
     text = squeeze("".join(page.extract_text() for page in PdfReader(tmp_path / "label.pdf").pages))
     assert text.count("几代人过年的味道") == 10  # all of it printed, on more pages
+
+
+def test_every_text_on_the_label_reaches_4_5_to_1_and_light_palette_colours_are_never_text(kit):
+    colours = label_colours(("#f3e2c7", "#5a1a10", "#fff3d6", "#b5432a"))  # cream first, as a jar's photo gives
+    assert colours.dark == "#5a1a10" and colours.accent == "#b5432a"
+    assert contrast_problems(colours) == []
+    for _what, text, background in colours.pairs():
+        assert contrast_ratio(text, background) >= 4.5
+    only_light = label_colours(("#f3e2c7", "#ffe9a8"))
+    assert contrast_problems(only_light) == [] and only_light.accent == only_light.dark
+
+
+def test_a_label_whose_text_would_fail_contrast_is_refused_with_the_reason(tmp_path, kit):
+    cream_tagline = LabelColours(dark="#5a1a10", accent="#f3e2c7", band_text="#ffffff")
+    with pytest.raises(LabelContrastError) as refused:
+        render_label_pdf(kit, tmp_path / "label.pdf", colours=cream_tagline)
+    assert "广告语" in str(refused.value) and "#f3e2c7" in str(refused.value) and "4.5" in str(refused.value)
+    assert not (tmp_path / "label.pdf").exists()
+
+
+def test_a_qr_code_opening_a_loopback_address_is_warned_about(tmp_path):
+    local = make_kit((), story_url="http://127.0.0.1:8000/kits/yanglang/")
+    report = render_label_pdf(local, tmp_path / "label.pdf")
+    assert any("本机地址" in warning and "BASE_URL" in warning for warning in report.warnings)
+    assert loopback_warning(STORY_URL) is None and loopback_warning("http://localhost/x") is not None

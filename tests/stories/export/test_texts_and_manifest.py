@@ -61,3 +61,12 @@ def test_build_manifest_takes_bytes_or_files(kit, tmp_path):
     manifest = build_manifest(kit, {"b.txt": b"abc", "a.txt": tmp_path / "a.txt"})
     assert [entry["path"] for entry in manifest["files"]] == ["a.txt", "b.txt"]
     assert manifest["files"][0]["sha256"] == manifest["files"][1]["sha256"] == hashlib.sha256(b"abc").hexdigest()
+
+
+def test_dates_are_written_for_people_beside_the_iso_time(bundle):
+    credits = bundle[1]["credits.txt"].decode()
+    assert "2026年6月1日 10:30（UTC+08:00）（2026-06-01T10:30:00+08:00）" in credits
+    assert "导出 / Exported: 2026年6月2日（2026-06-02）" in credits
+    manifest = json.loads(bundle[1]["manifest.json"])
+    assert manifest["exported_on"] == "2026-06-02" and manifest["exported_on_text"] == "2026年6月2日"
+    assert manifest["approved_at_text"] == "2026年6月1日 10:30（UTC+08:00）"
