@@ -26,14 +26,25 @@ def wants_json(request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+def json_error(status: int, code: str, message_zh: str, message_en: str, **extra) -> JsonResponse:
+    """The one JSON shape of a refusal: ``{"error": code, "zh": …, "en": …}`` (plus ``extra``)."""
+    body = {"error": code, "zh": message_zh, "en": message_en, **extra}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def error_json(error, status: int = 400, **extra) -> JsonResponse:
+    """A typed error (``zh``, ``en``, and ``code`` / ``status`` where it has them) as JSON.
+
+    Duck-typed, so the apps' error classes (media.exceptions.BilingualError and its kin,
+    search.exceptions.SearchUnavailable) need no common base here.
+    """
+    return json_error(getattr(error, "status", status), getattr(error, "code", "error"), error.zh, error.en, **extra)
+
+
 def error_response(request, status: int, code: str, message_zh: str, message_en: str) -> HttpResponse:
     """The answer to a refused or failed request, as JSON or as a page."""
     if wants_json(request):
-        return JsonResponse(
-            {"error": code, "zh": message_zh, "en": message_en},
-            status=status,
-            json_dumps_params={"ensure_ascii": False},
-        )
+        return json_error(status, code, message_zh, message_en)
     context = {"status": status, "code": code, "message_zh": message_zh, "message_en": message_en}
     # From 500 up the page stands alone (500.html): the site's frame may need the database.
     template = loader.select_template([f"{status}.html", "500.html" if status >= 500 else "error.html"])

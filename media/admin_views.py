@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import check_usable, refuse_withheld
@@ -75,6 +74,11 @@ def editor(request, recording_id: int):
     )
 
 
+def _error(status: int, code: str, zh: str, en: str) -> JsonResponse:
+    # The one JSON error shape (heritage/errors.py); media imports nothing of heritage, so it is written here.
+    return JsonResponse({"error": code, "zh": zh, "en": en}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 @require_POST
 @refuse_withheld(json=True)
 def save(request, recording_id: int):
@@ -84,9 +88,9 @@ def save(request, recording_id: int):
         payload = json.loads(request.body)
         revision = save_edit(transcript, payload.get("segments"), payload.get("revision"), request.user)
     except (ValueError, AttributeError):
-        return JsonResponse({"error": _("无法读取提交的内容（bad request）")}, status=400)
+        return _error(400, "bad_request", "无法读取提交的内容。", "the edit could not be read")
     except EditRejected as error:
-        return JsonResponse({"error": error.message}, status=error.status)
+        return _error(error.status, "conflict" if error.status == 409 else "rejected", error.zh, error.en)
     return JsonResponse({"revision": revision.pk, "saved_at": revision.created_at.isoformat()})
 
 

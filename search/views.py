@@ -98,7 +98,9 @@ def search_api(request):
             request.GET.get("q", "")[:200], request.user, _filters(request), PAGE_SIZE, (page - 1) * PAGE_SIZE
         )
     except SearchUnavailable as error:
-        return JsonResponse({"error": str(error)}, status=503, json_dumps_params={"ensure_ascii": False})
+        # The one JSON error shape (heritage/errors.py); search imports nothing of the apps.
+        body = {"error": "search_unavailable", "zh": error.zh, "en": error.en}
+        return JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(results.as_dict(keys=True), json_dumps_params={"ensure_ascii": False})
 
 

@@ -41,6 +41,13 @@ class SnippetSourceError(BilingualError):
     code = "bad_source"
 
 
+class SnippetSourceNotFound(SnippetSourceError):
+    """No such source, or one this person may not see: one answer for both."""
+
+    code = "source_not_found"
+    status = 404
+
+
 class PhotoNotFound(BilingualError):
     """A photo id the board does not know, or one this person may not see: the same answer,
     so the board never tells whether a hidden photo exists."""

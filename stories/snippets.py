@@ -12,14 +12,14 @@ from django.utils.html import strip_tags
 from heritage.consent import Purpose, may
 from heritage.models import FamilyMemoryPage, OralHistoryPage, RecipePage
 
-from .exceptions import SnippetSourceError
+from .exceptions import SnippetSourceError, SnippetSourceNotFound
 from .models import SnippetSource, StorySnippet
 
 MAX_SEGMENTS = 40
 
 
-def _not_found() -> SnippetSourceError:
-    return SnippetSourceError("找不到这段内容，或者你没有查看它的权限。", "no such source, or you may not see it")
+def _not_found() -> SnippetSourceNotFound:
+    return SnippetSourceNotFound("找不到这段内容，或者你没有查看它的权限。", "no such source, or you may not see it")
 
 
 def _visible_page(page_id, model, user):

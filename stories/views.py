@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from heritage.consent import Purpose, may
+from heritage.errors import error_json, json_error
 from heritage.media_gate import permitted_images
 from heritage.models import HeritageImage, OralHistoryPage
 from heritage.page_cache import cached_for_visitors
@@ -35,7 +36,12 @@ def _json(data, status=200):
 
 
 def _error(error: BilingualError, status=400):
-    return _json({"error": error.zh, "error_en": error.en, "code": error.code}, getattr(error, "status", status))
+    return error_json(error, status)
+
+
+def _invalid(error: ValidationError):
+    # Django's validation messages are Chinese only (the board's own wording).
+    return json_error(400, "invalid", "；".join(error.messages), "invalid request")
 
 
 def _body(request) -> dict:
@@ -196,7 +202,7 @@ def board_save(request, slug):
     except BilingualError as error:
         return _error(error, status=409 if error.code == "conflict" else 400)
     except ValidationError as error:
-        return _json({"error": "；".join(error.messages)}, 400)
+        return _invalid(error)
     kit.refresh_from_db()
     return _json({"state": board_state(kit, request.user)})
 
@@ -209,7 +215,7 @@ def board_comment(request, slug):
     try:
         board.comment(kit, request.user, data.get("text", ""), data.get("snippet"))
     except ValidationError as error:
-        return _json({"error": error.messages[0]}, 400)
+        return _invalid(error)
     return _json({"state": board_state(kit, request.user)})
 
 
@@ -220,7 +226,7 @@ def board_vote(request, slug):
     try:
         (snippet_id,) = board.int_list([_body(request).get("snippet")], "snippet")
     except ValidationError as error:
-        return _json({"error": "；".join(error.messages)}, 400)
+        return _invalid(error)
     snippet = get_object_or_404(StorySnippet, pk=snippet_id)
     board.toggle_vote(kit, request.user, snippet.pk)
     return _json({"state": board_state(kit, request.user)})
@@ -244,7 +250,7 @@ def board_palette(request, slug):
         # The same rule as saving: the palette reads only photos the kit may hold.
         check_kit_photos(ids, request.user, already={link.image_id for link in board.draft_of(kit).kit_photos.all()})
     except ValidationError as error:
-        return _json({"error": "；".join(error.messages)}, 400)
+        return _invalid(error)
     except BilingualError as error:
         return _error(error)
     images = HeritageImage.objects.filter(pk__in=ids)
@@ -260,7 +266,7 @@ def snippet_create(request):
         workshop_id = data["workshop"]
         workshop = _workshops_of(request.user).filter(pk=workshop_id).first() if isinstance(workshop_id, int) else None
         if workshop is None:
-            return _json({"error": "你不在这个工作坊里。", "error_en": "not a workshop of yours"}, 403)
+            return json_error(403, "not_your_workshop", "你不在这个工作坊里。", "not a workshop of yours")
     source = data.get("source")
     options = {"quote": data.get("quote", ""), "workshop": workshop}
     try:
@@ -277,11 +283,11 @@ def snippet_create(request):
         elif source == "search":
             snippet = snippets.from_search_key(data.get("key", ""), request.user, workshop=workshop)
         else:
-            return _json({"error": "不认识的来源。", "error_en": "unknown source"}, 400)
+            return json_error(400, "unknown_source", "不认识的来源。", "unknown source")
     except BilingualError as error:
-        return _error(error, status=404 if "找不到" in error.zh else 400)
+        return _error(error)
     except (TypeError, ValueError):
-        return _json({"error": "请求的格式不对。", "error_en": "malformed request"}, 400)
+        return json_error(400, "bad_request", "请求的格式不对。", "malformed request")
     return _json({"snippet": _snippet_row(snippet, {}, set())}, status=201)
 
 

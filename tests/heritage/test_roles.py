@@ -418,24 +418,6 @@ def test_every_role_is_a_group_with_the_permissions_of_the_readme():
     }
     assert page_rights.pop("协作者 facilitator") >= {"add_page", "change_page", "publish_page"}
     assert not any(page_rights.values()), page_rights
-    # Wagtail's image views ask collection permissions: only facilitators hold them.
-    collection_rights = {
-        name: set(groups[name].collection_permissions.values_list("permission__codename", flat=True))
-        for name in EXPECTED_GROUPS
-    }
-    assert collection_rights.pop("协作者 facilitator") == {"add_image", "change_image", "choose_image"}
-    assert not any(collection_rights.values()), collection_rights
-
-
-def test_facilitators_open_the_image_library_and_nobody_else_does(client):
-    client.force_login(f.facilitator())
-    response = client.get("/admin/images/")
-    # The library, with its upload button (add_image on the root collection).
-    assert response.status_code == 200 and b"/admin/images/multiple/add/" in response.content
-    recorder = f.villager()
-    grant(recorder, Role.RECORDER)
-    client.force_login(recorder)
-    assert client.get("/admin/images/").status_code == 302  # no admin access at all: to the sign-in page
 
 
 def test_roles_do_not_leak_into_one_another():

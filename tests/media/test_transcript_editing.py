@@ -117,7 +117,7 @@ def test_the_editor_saves_through_its_json_endpoint(transcript, client, django_u
     response = client.post(url, json.dumps({"revision": base, "segments": edited}), content_type="application/json")
     assert response.status_code == 200 and response.json()["revision"] > base
     stale = client.post(url, json.dumps({"revision": base, "segments": edited}), content_type="application/json")
-    assert stale.status_code == 409 and "reopen" in stale.json()["error"]
+    assert stale.status_code == 409 and "reopen" in stale.json()["en"] and stale.json()["error"] == "conflict"
     assert client.post(url, "not json", content_type="application/json").status_code == 400
     exported = client.get(f"/admin/transcripts/{transcript.recording_id}/export/txt/")
     assert "放进石臼里舂。" in exported.content.decode()

@@ -92,7 +92,6 @@ MUST_SEE = {
     ("wagtailadmin_choose_page_search", "facilitator", "dated_ahead", "memory"),
     ("wagtailadmin_api:pages:listing", "facilitator", "active", "oral_history"),
     ("wagtailadmin_api:images:listing", "facilitator", "withdrawn_now", "page_photo"),
-    ("wagtailimages_chooser:choose", "facilitator", "active", "portrait"),
 }
 
 

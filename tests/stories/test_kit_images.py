@@ -77,7 +77,7 @@ def test_the_board_refuses_photos_it_may_not_take_in_words_that_name_nothing(pat
         response = send(image_id)
         assert response.status_code == status, response.content
         body = response.json()
-        assert body["error"] and body["code"]
+        assert body["error"] and body["zh"] and body["en"]
         text = json.dumps(body, ensure_ascii=False)
         assert "家里的私房照" not in text and "赵家老屋" not in text and "赵老四" not in text
     draft = BrandKit.objects.get(pk=kit.pk).get_latest_revision_as_object()

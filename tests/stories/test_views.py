@@ -158,7 +158,7 @@ def test_the_board_reports_a_conflict_in_words(make_kit, people, client):
     client.force_login(people["facilitator"])
     response = client.post(url, {"revision": loaded, "tagline": "乙"}, content_type="application/json")
     assert response.status_code == 409
-    assert "不覆盖" in response.json()["error"] and "overwritten" in response.json()["error_en"]
+    assert "不覆盖" in response.json()["zh"] and "overwritten" in response.json()["en"]
 
 
 def test_snippets_from_search_hits(make_kit, people, client, archive):
@@ -175,4 +175,4 @@ def test_snippets_from_search_hits(make_kit, people, client, archive):
     snippet = StorySnippet.objects.get(pk=response.json()["snippet"]["id"])
     assert "糍粑辣椒" in snippet.text and snippet.start is not None
     bad = client.post("/kits/snippets/", "not json", content_type="application/json")
-    assert bad.status_code == 400 and "不认识" in bad.json()["error"]
+    assert bad.status_code == 400 and "不认识" in bad.json()["zh"]

@@ -153,7 +153,7 @@
       body: JSON.stringify({ revision: revision, segments: segments }),
     }).then(function (response) {
       return response.json().then(function (body) {
-        if (!response.ok) { message.textContent = body.error; return; }
+        if (!response.ok) { message.textContent = body.zh; return; }
         revision = body.revision; dirty = false; message.textContent = t.saved;
       });
     });

@@ -21,7 +21,7 @@ async function post(url, body) {
     body: JSON.stringify(body),
   });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw Object.assign(new Error(data.error || `出错了（${response.status}）`), { status: response.status });
+  if (!response.ok) throw Object.assign(new Error(data.zh || `出错了（${response.status}）`), { status: response.status });
   return data;
 }
 
@@ -237,7 +237,7 @@ $("search").addEventListener("submit", async (event) => {
   if (!q) return;
   const response = await fetch(`${script.dataset.search}?q=${encodeURIComponent(q)}&kind=segment`);
   const data = await response.json();
-  if (!response.ok) return say(data.error || "检索暂时不能用。", true);
+  if (!response.ok) return say(data.zh || "检索暂时不能用。", true);
   $("results").replaceChildren(
     ...data.results.map((hit) => {
       const excerpt = el("p", { className: "quote" });

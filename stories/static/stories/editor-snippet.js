@@ -22,5 +22,5 @@ document.getElementById("snippet-make").addEventListener("click", async () => {
     body: JSON.stringify({ source: "recording", recording: Number(script.dataset.recording), start: Number(row.dataset.start), end: Number(row.dataset.end), quote }),
   });
   const data = await response.json().catch(() => ({}));
-  said.textContent = response.ok ? `已摘为片段：“${data.snippet.text.slice(0, 20)}”` : data.error || "没能摘下这段。";
+  said.textContent = response.ok ? `已摘为片段：“${data.snippet.text.slice(0, 20)}”` : data.zh || "没能摘下这段。";
 });

@@ -19,7 +19,7 @@ async function make(body) {
   if (response.ok) {
     said.replaceChildren(`已摘为片段：“${data.snippet.text.slice(0, 20)}”。`, Object.assign(document.createElement("a"), { href: script.dataset.kits, textContent: "去品牌共创使用" }));
   } else {
-    said.textContent = data.error || "没能摘下这段。";
+    said.textContent = data.zh || "没能摘下这段。";
   }
 }
 
