@@ -85,12 +85,18 @@ CONF
   base="http://127.0.0.1:$nginx_port"
 fi
 
+# Wait (at most 5 minutes) until each gunicorn answers a page, not only accepts: its master
+# listens long before its workers have loaded Django on a busy machine.
 for port in "$web_port" "$plain_port"; do
-  for _ in $(seq 120); do
-    python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()' \
-      "$port" 2>/dev/null && break
-    sleep 0.5
-  done
+  "$py" -c 'import sys, time, urllib.request
+for _ in range(300):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/", timeout=60).read()
+        break
+    except OSError:
+        time.sleep(1)
+else:
+    sys.exit("gunicorn did not answer")' "$port"
 done
 echo "--- $mode, page cache on: $concurrency visitors for $seconds s against $base"
 "$py" bench/load.py run --base "$base" --seconds "$seconds" --concurrency "$concurrency"
