@@ -10,7 +10,7 @@ PORT ?= 8000
 RUNTIME_DEBIAN_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBIAN_PACKAGES := $(RUNTIME_DEBIAN_PACKAGES) chromium libzbar0 postgresql nginx
 
-.PHONY: setup demo dev test bench lint format clean debian-test-packages debian-runtime-packages mutation
+.PHONY: setup demo dev test test-postgres bench bench-load lint format clean debian-test-packages debian-runtime-packages mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,10 +49,22 @@ dev: $(VENV)/.runtime
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	@bash tools/serve.sh $(BIN) $(HOST) $(PORT) dev
 
+# Three seeds of pytest-randomly's order (issue 16), each printed in its run's header: the
+# whole suite on SQLite with the first; the PostgreSQL subset (search, archive, faults) with
+# the second; the fast SQLite subset (faults, page cache) with the third. `make test SEEDS="7 8 9"`
+# tries other orders. The whole suite on PostgreSQL is `make test-postgres` (not yet part
+# of `make test`: see README, production section).
+SEEDS ?= 1 2 3
+seed = $(word $(1),$(SEEDS))
+
 test: $(VENV)/.test debian-test-packages
-	$(BIN)/pytest
-	bash tools/postgres_for_tests.sh run $(BIN)/pytest -q tests/search tests/heritage
+	$(BIN)/pytest --randomly-seed=$(call seed,1)
+	bash tools/postgres_for_tests.sh run $(BIN)/pytest -q --randomly-seed=$(call seed,2) tests/search tests/heritage tests/faults
+	$(BIN)/pytest -q --randomly-seed=$(call seed,3) tests/faults tests/stories/test_page_cache.py
 	bash tools/ci_production.sh $(BIN)
+
+test-postgres: $(VENV)/.test debian-test-packages
+	bash tools/postgres_for_tests.sh run $(BIN)/pytest --randomly-seed=$(call seed,2)
 
 # Mutation testing of the core (not part of `make test`; long): each module of
 # [tool.libei-mutation.tests] in pyproject.toml against its own tests. MODULES=heritage/consent.py for one.
@@ -64,6 +76,11 @@ bench: setup
 	$(BIN)/python bench/transcription.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/kit_export.py
+
+# Load on the served stack, loopback only (issue 12): SQLite, then nginx + PostgreSQL.
+bench-load: $(VENV)/.test debian-test-packages
+	bash tools/bench_stack.sh sqlite
+	bash tools/bench_stack.sh postgres
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .

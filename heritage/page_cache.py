@@ -170,7 +170,7 @@ def cached_for_visitors(view=None, *, on_hit=None):
         response = view(*args, **kwargs)
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
             response.render()
-        if _storable(request, response):
+        if _storable(request, response) and getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS) > 0:
             seconds = getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS)
             cache.set(key, (response.content, response["Content-Type"]), seconds)
             response[HIT_HEADER] = "miss"
