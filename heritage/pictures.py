@@ -57,5 +57,6 @@ def attach_thumbnails(items, user) -> None:
     allowed = _allowed({image.pk for images in wanted.values() for image in images}, user)
     for item in items:
         item.thumbnail = next((image for image in wanted[item.pk] if image.pk in allowed), None)
+        # A story is a person's (their surname); a recipe or a memory is its own (its first character).
         names = [link.narrator.credited_as for link in item.narrator_links.all()]
-        item.initial = names[0][:1] if names else item.title[:1]
+        item.initial = names[0][:1] if names and item.kind == "oral_history" else item.title[:1]

@@ -41,7 +41,7 @@ class ItemCard:
     narrators: list[str] = field(default_factory=list)
     audio: str = ""
     title_html: str = ""
-    lead_html: str = ""  # the item's own text around the match (a page hit), when it has one
+    lead_html: str = ""  # the page's summary, or its text around the match when only that has it
     lead: str = ""  # the page's text (its summary line first), for ranking
     page_found: bool = False  # the page itself matched, not only its sentences
     sentences: list[Sentence] = field(default_factory=list)
@@ -93,6 +93,8 @@ def group(hits: list[Hit], parsed: ParsedQuery) -> list[ItemCard]:
                 card.sentences.append(Sentence(highlight(hit.text, parsed), hit.url, hit.start, hit.end, matches))
         else:
             card.kind, card.url, card.page_found, card.lead = hit.kind, hit.url, True, hit.text
-            if contains(hit.text, parsed):
-                card.lead_html = highlight(hit.text, parsed, width=80)
+            # The summary line, unless the match is only further down the page's text.
+            summary = hit.text.split("\n", 1)[0]
+            shown = hit.text if contains(hit.text, parsed) and not contains(summary, parsed) else summary
+            card.lead_html = highlight(shown.replace("\n", " "), parsed, width=80)
     return list(cards.values())
