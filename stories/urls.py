@@ -1,14 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import shelf_views, views
 
 app_name = "stories"
 urlpatterns = [
     path("", views.kit_list, name="kit_list"),
-    path("shelf/", views.shelf, name="shelf"),
+    path("shelf/", shelf_views.shelf, name="shelf"),
     path("snippets/", views.snippet_create, name="snippet_create"),
     path("<slug:slug>/", views.kit_story, name="kit_story"),
     path("<slug:slug>/download/", views.kit_download, name="kit_download"),
+    path("<slug:slug>/label-<str:side>.png", shelf_views.kit_label_preview, name="kit_label_preview"),
     path("<slug:slug>/board/", views.board_page, name="board"),
     path("<slug:slug>/board/save/", views.board_save, name="board_save"),
     path("<slug:slug>/board/comment/", views.board_comment, name="board_comment"),

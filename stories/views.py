@@ -25,7 +25,7 @@ from .forms import NewKitForm
 from .kit_images import check_kit_photos, offered_images
 from .models import BrandKit, StorySnippet, Workshop
 from .palette import extract_palette
-from .shelf import kits_on_shelf, on_shelf
+from .shelf import on_shelf
 from .withdrawal import withdraw_lacking
 
 MAX_PALETTE_PHOTOS = 24
@@ -289,11 +289,6 @@ def snippet_create(request):
     except (TypeError, ValueError):
         return json_error(400, "bad_request", "请求的格式不对。", "malformed request")
     return _json({"snippet": _snippet_row(snippet, {}, set())}, status=201)
-
-
-@roles_required(*SHELF_ROLES)
-def shelf(request):
-    return render(request, "stories/shelf.html", {"kits": kits_on_shelf()})
 
 
 @roles_required(*SHELF_ROLES, *BOARD_ROLES)

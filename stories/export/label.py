@@ -233,7 +233,6 @@ section:last-child {{ page-break-after: auto; }}
 .grid {{ width: 100%; border-collapse: collapse; }}
 .grid td {{ vertical-align: top; padding: 0; }}
 .grid td.bottom {{ vertical-align: bottom; }}
-.grid td.fields {{ height: {inner_h - 8.5 - 16}mm; }}
 .back .head {{ position: relative; height: 7mm; margin-bottom: 1.5mm; }}
 .back .band {{ position: absolute; left: -{edge}mm; top: -{edge}mm; width: {width + 2 * BLEED_MM}mm;
   height: {edge + 7}mm; background: {c.dark}; }}
@@ -249,7 +248,8 @@ section:last-child {{ page-break-after: auto; }}
 .missing {{ margin-top: 1.2mm; border: 0.35mm solid {c.dark}; padding: 1mm 1.2mm; color: {c.ink};
   background: {c.paper}; }}
 .missing b {{ color: {c.ink}; }}
-.missing .blank {{ display: inline-block; min-width: 14mm; border-bottom: 0.25mm solid {c.ink}; }}
+.missing .blank {{ display: inline-block; width: 48%; margin-right: 2%; padding-top: 0.6mm;
+  border-bottom: 0.25mm solid {c.ink}; white-space: nowrap; overflow: hidden; }}
 """
 
 
@@ -261,7 +261,19 @@ def _row(item: LabelField, value: str) -> str:
     return f'<p class="{css_class}"><b>{_e(item.label)}：</b>{_e(value)}</p>'
 
 
-def _html(content: KitContent, photo_uri: str, photo_box, qr_svg: str, qr_total: float, css: str) -> str:
+BACK_HEAD_MM = 8.5  # the band's heading and the space under it
+FORM_SLACK_MM = 1.5  # rounding: the form must never be pushed onto a third page
+
+
+def _html(
+    content: KitContent,
+    photo_uri: str,
+    photo_box,
+    qr_svg: str,
+    qr_total: float,
+    css: str,
+    inner_h: float,
+) -> str:
     photo = (
         f'<img class="photo" src="{photo_uri}" style="width:{photo_box[0]}mm;height:{photo_box[1]}mm">'
         if photo_uri
@@ -294,17 +306,20 @@ def _html(content: KitContent, photo_uri: str, photo_box, qr_svg: str, qr_total:
     if missing:
         # Printed as a form the producer fills in, in body ink: the dashed accent box of the
         # first version could not be read (issue 13).
-        blanks = "　".join(f'{_e(item.label)}<span class="blank"></span>' for item in missing)
+        blanks = "".join(f'<span class="blank">{_e(item.label)}</span>' for item in missing)
         form = f'<div class="missing"><b>待生产者填写（填写后删去本框）</b><br>{blanks}</div>'
-    # A table, not floats or flex: WeasyPrint lays tables out reliably, and the table's
-    # height spreads the parts over the whole back instead of leaving its lower half empty.
+    # The left column is as tall as the back: fields at its top, the producer's form at its
+    # foot, the QR code beside them, so the back is filled however few fields are known.
+    column_mm = inner_h - BACK_HEAD_MM - FORM_SLACK_MM
+    # Tables, not floats or flex: WeasyPrint lays tables out reliably (a float beside a flex
+    # item let the ingredients run under the QR code).
     back = [
         f'<section class="back"><div class="head"><div class="band"></div>'
         f'<p class="band-text">{_e(content.product_name)} · 产品信息</p></div>',
-        f'<table class="grid"><tr><td class="fields">{"".join(rows)}</td>',
+        f'<table class="grid"><tr><td><table class="grid" style="height:{column_mm:.1f}mm">',
+        f'<tr><td class="fields">{"".join(rows)}</td></tr><tr><td class="bottom">{form}</td></tr></table></td>',
         f'<td class="qr" style="width:{qr_total + 2.5}mm">{qr}<p class="cta">扫码听故事</p>',
-        "<p>老人亲口讲述</p></td></tr>",
-        f'<tr><td colspan="2" class="bottom">{form}</td></tr></table>',
+        "<p>老人亲口讲述</p></td></tr></table>",
     ]
     back.append("</section>")
     body = "".join(front + back)
@@ -366,7 +381,8 @@ def render_label_pdf(
     if warning := loopback_warning(content.qr_url):
         warnings.append(warning)
     css = _css(width_mm, height_mm, size(text_height), size(net_height), size(DATE_HEIGHT_MM), colours)
-    document = HTML(string=_html(content, photo_uri, photo_box, qr_svg, qr.total_mm, css)).render()
+    page_html = _html(content, photo_uri, photo_box, qr_svg, qr.total_mm, css, height_mm - 2 * SAFE_MM)
+    document = HTML(string=page_html).render()
     path = Path(path)
     document.write_pdf(path)
     if len(document.pages) != 2:

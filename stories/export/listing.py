@@ -84,15 +84,20 @@ def spec_word(content: KitContent) -> str:
     return amount + (pack.group(0) if pack else "")
 
 
+MIN_PART_CHARS = 4  # a scrap shorter than a four-character phrase (外婆的) reads as a cut, not a keyword
+
+
 def novel_parts(word: str, used: list[str]) -> list[str]:
     """What `word` adds to a title holding `used`: nothing if a used word contains it, else
-    the word with every used word taken out ("糍粑辣椒石臼舂制" after "糍粑辣椒": "石臼舂制").
-    One-character scraps are dropped: they read as typos, not keywords."""
+    the word with every used word taken out ("糍粑辣椒当天现舂" after "糍粑辣椒": "当天现舂").
+    Scraps left by taking a word out must still read as a phrase; a word untouched stays whole."""
     if any(word in other for other in used):
         return []
+    if not any(other in word for other in used):
+        return [word]
     for other in used:
         word = word.replace(other, " ")
-    return [part for part in word.split() if len(part) >= 2 or part.isascii()]
+    return [part for part in word.split() if len(part) >= MIN_PART_CHARS]
 
 
 def title_candidates(content: KitContent, rule: TitleRule) -> tuple[list[str], list[str]]:
@@ -204,7 +209,7 @@ def video_caption(content: KitContent) -> str:
 
 def _limit(min_chars: int, max_chars: int | None) -> str:
     if max_chars is None:
-        return f"{min_chars}–?" if min_chars else "未知 / unknown"
+        return f"≥ {min_chars}，上限未核实" if min_chars else "未核实"
     return f"{min_chars}–{max_chars}" if min_chars else f"≤ {max_chars}"
 
 
@@ -240,16 +245,15 @@ def build_listings(content: KitContent, rules: Rules | None = None) -> dict[str,
         limit = f"{platform.title.min_units}–{platform.title.max_units}"
         listing = PlatformListing(key, platform.name, title, platform.title.units(title), limit, notes=notes)
         unit = "单位" if platform.title.wide_units != platform.title.ascii_units else "字"
-        listing.fields["title"] = ListingField(
-            "标题", title, listing.title_units, f"{limit} {unit}", platform.title.source
-        )
+        room = f"{limit} {unit}" if platform.title.min_units else f"≤ {platform.title.max_units} {unit}"
+        listing.fields["title"] = ListingField("标题", title, listing.title_units, room, platform.title.source)
         points = "\n".join(content.selling_points)
         listing.fields["selling_points"] = ListingField("卖点", points, len(points), "每行一条")
         described = description(content, None)
-        listing.fields["description"] = ListingField("商品描述", described, len(described), "未知 / unknown")
+        listing.fields["description"] = ListingField("商品描述", described, len(described), "未核实")
         caption = video_caption(content)
         listing.fields["video_caption"] = ListingField(
-            "短视频文案", caption, len(caption), f"≤ {VIDEO_CAPTION_CHARS}", "本项目的建议：视频下两行"
+            "短视频文案", caption, len(caption), f"≤ {VIDEO_CAPTION_CHARS} 字", "本项目的建议：视频下两行"
         )
         for name, rule in platform.fields.items():
             made = _platform_field(name, rule, content, removed, listing.notes)

@@ -252,6 +252,9 @@ CASES: dict[str, Callable[[Archive], list[Req]]] = {
     "stories:snippet_create": _snippet_bodies,
     "stories:kit_story": lambda a: [_get(reverse("stories:kit_story", args=[a.kit.slug]), serves="kit")],
     "stories:kit_download": lambda a: [_get(reverse("stories:kit_download", args=[a.kit.slug]))],
+    "stories:kit_label_preview": lambda a: [
+        _get(reverse("stories:kit_label_preview", args=[a.kit.slug, side]), serves="kit") for side in ("front", "back")
+    ],
     "stories:board": lambda a: [_get(reverse("stories:board", args=[a.kit.slug]))],
     # No revision: the save is refused as a conflict, after the view has decided who may ask.
     "stories:board_save": _board("board_save", lambda a: {}),
