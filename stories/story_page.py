@@ -104,13 +104,18 @@ def _portraits(narrators) -> list[dict]:
     return [{"image": wanted[pk].portrait, "name": wanted[pk].credited_as} for pk in wanted if pk in allowed]
 
 
-def _recipe(kit, quotes_pages: list, narrator_ids: set[int]):
-    """The dish's recipe: one the kit quotes, else a public recipe by one of its elders."""
-    for page in quotes_pages:
-        if isinstance(page, RecipePage) and may(page, Purpose.VIEW, None):
+def _on_product(page) -> bool:
+    """A page's words may be printed on the product's page: public, and cleared for commercial use."""
+    return may(page, Purpose.VIEW, None) and may(page, Purpose.COMMERCIAL, None)
+
+
+def _recipe(quoted_pages: list, narrator_ids: set[int]):
+    """The dish's recipe: one the kit quotes, else one by one of its elders, if cleared for the product."""
+    for page in quoted_pages:
+        if isinstance(page, RecipePage) and _on_product(page):
             return page
     candidates = RecipePage.objects.live().filter(narrator_links__narrator__in=narrator_ids).distinct()
-    return next((page for page in candidates if may(page, Purpose.VIEW, None)), None)
+    return next((page for page in candidates if _on_product(page)), None)
 
 
 def _recipe_view(page: RecipePage | None) -> dict | None:
@@ -137,10 +142,10 @@ def story_page(kit: BrandKit) -> dict:
     """The approved revision of a kit on the shelf, as its public page shows it."""
     revision = approved_revision(kit)
     live = revision.as_object()
-    snippets = [link.snippet for link in live.kit_snippets.select_related("snippet__page")]
+    snippets = [link.snippet for link in live.kit_snippets.all()]
     quotes = [_quote(snippet) for snippet in snippets]
     narrators = {n.pk: n for s in snippets for n in s.narrators.all()}
-    recipe = _recipe(live, [s.page.specific for s in snippets], set(narrators))
+    recipe = _recipe([s.page.specific for s in snippets], set(narrators))
     published = kit.last_published_at or revision.created_at
     workshop = kit.workshop
     return {
