@@ -168,9 +168,12 @@ def _hidden_row(pk: int) -> dict:
 
 def status_of(kit: BrandKit) -> str:
     """The word at the top of the board and in the kit list."""
-    if kit.live:
+    if kit.live and kit.latest_revision_id == kit.live_revision_id:
         return "已审核发布"
-    return "等待审核" if kit.approval_requested_at else "草稿"
+    asked = kit.approval_requested_at
+    if asked and (kit.last_published_at is None or asked > kit.last_published_at):
+        return "等待审核"
+    return "已发布 · 有未审核的修改" if kit.live else "草稿"
 
 
 def board_state(kit: BrandKit, user) -> dict:

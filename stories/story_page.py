@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Page
 
 from heritage.consent import Purpose, may
 from heritage.media_gate import permitted_images
@@ -18,7 +19,7 @@ from media.timecode import clock
 
 from .contrast import best_text_colour, contrast_ratio, readable
 from .exporting import approved_revision
-from .models import BrandKit
+from .models import BrandKit, StorySnippet
 from .models.kits import PhotoRole
 
 PAPER = "#FFFAF3"  # the site's paper colour (heritage/site.css)
@@ -62,9 +63,7 @@ def _subtitles(snippet) -> list[dict]:
     return [{"start": s.start, "end": s.end, "text": s.text} for s in segments]
 
 
-def _quote(snippet) -> dict:
-    source = snippet.page.specific
-    visible = may(source, Purpose.VIEW, None)
+def _quote(snippet, source, visible: bool) -> dict:
     audio = None
     if visible and isinstance(source, OralHistoryPage) and snippet.recording_id and snippet.start is not None:
         fragment = f"#t={snippet.start:.2f},{snippet.end:.2f}"
@@ -88,7 +87,6 @@ def _quote(snippet) -> dict:
     return {
         "text": snippet.text,
         "narrators": [n.credited_as for n in snippet.narrators.all()],
-        "narrator_ids": [n.pk for n in snippet.narrators.all()],
         "source_title": source.title if visible else "",
         "url": url,
         "audio": audio,
@@ -142,10 +140,16 @@ def story_page(kit: BrandKit) -> dict:
     """The approved revision of a kit on the shelf, as its public page shows it."""
     revision = approved_revision(kit)
     live = revision.as_object()
-    snippets = [link.snippet for link in live.kit_snippets.all()]
-    quotes = [_quote(snippet) for snippet in snippets]
+    ids = [link.snippet_id for link in live.kit_snippets.all()]
+    found = StorySnippet.objects.select_related("first_segment", "last_segment").prefetch_related("narrators")
+    by_id = found.in_bulk(ids)
+    snippets = [by_id[pk] for pk in ids if pk in by_id]
+    # Each source page once: several quotes often come from one recording.
+    sources = {page.pk: page.specific for page in Page.objects.filter(pk__in={s.page_id for s in snippets})}
+    visible = {pk: may(page, Purpose.VIEW, None) for pk, page in sources.items()}
+    quotes = [_quote(s, sources[s.page_id], visible[s.page_id]) for s in snippets]
     narrators = {n.pk: n for s in snippets for n in s.narrators.all()}
-    recipe = _recipe([s.page.specific for s in snippets], set(narrators))
+    recipe = _recipe(list(sources.values()), set(narrators))
     published = kit.last_published_at or revision.created_at
     workshop = kit.workshop
     return {
