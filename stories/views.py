@@ -73,6 +73,7 @@ def kit_list(request):
     kits = [k for k in BrandKit.objects.select_related("workshop") if board.may_edit(k, request.user)]
     for kit in kits:
         kit.withdrawn_notice = board.withdrawn_notice(kit, request.user)
+        kit.status = board.status_of(kit)
     return render(request, "stories/kit_list.html", {"kits": kits, "form": form})
 
 

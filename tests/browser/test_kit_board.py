@@ -119,7 +119,7 @@ def test_assemble_a_kit_on_the_board_and_download_its_zip(browser, live_server, 
     page.locator("#photo-ask button", has_text="换成").click()
     assert page.locator("#photos .main").count() == 1
     page.click("#extract")
-    page.locator("#swatches button").first.wait_for()
+    page.locator(".palette-row .said", has_text="已从照片取了").wait_for()
     assert page.evaluate("document.getElementById('f-palette').value.startsWith('#')")
     assert page.locator("#swatches button").count() >= 7  # the photos' colours and the designed ones
     page.click("#save")
