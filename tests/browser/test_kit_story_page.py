@@ -8,9 +8,11 @@ from tests.stories.conftest import archive, make_kit, people  # noqa: F401  (fix
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The bench (bench/kit_page_paint.py) reports the figure; this looser bound still fails if the
-# page waits on a stylesheet, a script or a photo before painting (each is another 3G round trip).
-PAINT_BUDGET_MS = 2000
+# The bench (bench/kit_page_paint.py) reports the figure. This looser bound leaves out the
+# server's own time (on a shared, loaded machine it alone can pass a second; the page cache is
+# another module's work) and still fails if the page waits on a stylesheet, a script or a
+# photo before painting: each is another 562 ms round trip on 3G.
+PAINT_BUDGET_MS = 1500
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -36,5 +38,6 @@ def test_the_story_page_paints_quickly_on_3g(browser, live_server, make_kit):  #
     kit = make_kit()
     url = f"{live_server.url}/kits/{kit.slug}/"
     first_paint(browser, url)  # renditions made once, as on a live site
-    paints = [first_paint(browser, url)["first-contentful-paint"] for _ in range(3)]
-    assert min(paints) < PAINT_BUDGET_MS, paints
+    runs = [first_paint(browser, url) for _ in range(3)]
+    page_cost = [run["first-contentful-paint"] - run["server"] for run in runs]
+    assert min(page_cost) < PAINT_BUDGET_MS, runs
