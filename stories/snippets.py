@@ -118,13 +118,58 @@ def _from_list(page, texts, position, source, user, quote, workshop) -> StorySni
     return _create(page, user, workshop, text=_narrow(text, quote), source=source, position=position)
 
 
-def from_search_key(key: str, user, *, workshop=None) -> StorySnippet:
-    """A search hit on a transcript segment ("page:12/seg:345") becomes a one-sentence snippet."""
-    match = re.fullmatch(r"page:(\d+)/seg:(\d+)", key or "")
+def _containing(texts: list[str], words: list[str]) -> int | None:
+    """The 1-based position of the first text holding one of ``words`` (tried in order)."""
+    for word in (w.strip() for w in words if isinstance(w, str)):
+        if word:
+            for n, text in enumerate(texts, start=1):
+                if word in text:
+                    return n
+    return None
+
+
+def from_search_key(key: str, user, *, workshop=None, words: list[str] = ()) -> StorySnippet:
+    """A search hit becomes a snippet: a transcript sentence ("page:12/seg:345") as it is; a
+    recipe or memory ("page:12/") as its step or paragraph holding ``words`` (the query,
+    then the highlighted words, so a pinyin query still finds its step)."""
+    match = re.fullmatch(r"page:(\d+)/(?:seg:(\d+))?", key or "")
     if not match:
-        raise SnippetSourceError(
-            "只有录音里的句子可以直接加入片段；菜谱和回忆请在原页面里选择。",
-            "only transcript sentences can be added from search; pick recipe steps and memories on their page",
-        )
+        raise _not_found()
     page_id, segment_id = match.groups()
-    return from_segments(int(page_id), int(segment_id), int(segment_id), user, workshop=workshop)
+    if segment_id is not None:
+        return from_segments(int(page_id), int(segment_id), int(segment_id), user, workshop=workshop)
+    for model, texts, source in (
+        (RecipePage, recipe_steps, SnippetSource.RECIPE_STEP),
+        (FamilyMemoryPage, memory_paragraphs, SnippetSource.MEMORY_PARAGRAPH),
+    ):
+        if model.objects.filter(pk=page_id).exists():
+            page = _visible_page(int(page_id), model, user)
+            position = _containing(texts(page), list(words))
+            if position is None:
+                raise SnippetSourceError(
+                    "这一页里没找到这句话，请打开原页面选择。",
+                    "no step or paragraph here holds the words; pick on the page",
+                )
+            return _from_list(page, texts(page), position, source, user, "", workshop)
+    raise SnippetSourceError(
+        "口述页面请选其中的句子；菜谱和回忆可以直接加入。",
+        "pick a sentence of an oral history; recipes and memories add whole",
+    )
+
+
+def make_snippet(data: dict, user, workshop=None) -> StorySnippet:
+    """The one dispatch from a request's ``source`` to the function that makes its snippet."""
+    source = data.get("source")
+    options = {"quote": data.get("quote", ""), "workshop": workshop}
+    if source == "segments":
+        return from_segments(data.get("page"), data.get("first"), data.get("last"), user, **options)
+    if source == "recipe_step":
+        return from_recipe_step(data.get("page"), data.get("position"), user, **options)
+    if source == "memory_paragraph":
+        return from_memory_paragraph(data.get("page"), data.get("position"), user, **options)
+    if source == "recording":
+        return from_recording_selection(data.get("recording"), data.get("start"), data.get("end"), user, **options)
+    if source == "search":
+        words = [data.get("q"), *(data.get("marks") or [])] if isinstance(data.get("marks") or [], list) else []
+        return from_search_key(data.get("key", ""), user, workshop=workshop, words=words)
+    raise SnippetSourceError("不认识的来源。", "unknown source")

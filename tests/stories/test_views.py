@@ -176,3 +176,142 @@ def test_snippets_from_search_hits(make_kit, people, client, archive):
     assert "糍粑辣椒" in snippet.text and snippet.start is not None
     bad = client.post("/kits/snippets/", "not json", content_type="application/json")
     assert bad.status_code == 400 and "不认识" in bad.json()["zh"]
+
+
+# The kit story page (issue 13) and the board's read model (issue 14) ------------------------
+
+
+def test_the_story_page_plays_each_quote_in_place_with_its_subtitles(make_kit, client, archive):
+    from heritage.models import RecipePage
+
+    RecipePage.objects.filter(pk=archive["recipe"].pk).update(family="王家（王秀英外婆传下来）")
+    kit = make_kit()
+    page = client.get(f"/kits/{kit.slug}/").content.decode()
+    # The clip plays here, over the quote's own seconds, with the sentences it holds as subtitles.
+    first, second = list(archive["wang"].segments)[:2]
+    assert f'data-start="{first.start:.2f}" data-end="{second.end:.2f}"' in page
+    assert f'<li data-start="{first.start:.2f}" data-end="{first.end:.2f}">{first.text}</li>' in page
+    assert f"#t={first.start:.2f},{second.end:.2f}" in page and 'preload="none"' in page
+    assert "stories/kit-story" in page and "<script>" not in page  # static script only (CSP)
+    # The recipe and the family's name, who made the kit and when.
+    assert "王家（王秀英外婆传下来）的做法" in page and "干辣椒用温水泡软。" in page
+    assert "“共创”" in page and "协作者审核发布于" in page
+    assert "site.css" not in page  # no stylesheet to wait for before the first paint
+
+
+def test_the_story_page_shows_a_portrait_only_while_consent_allows(make_kit, client, archive):
+    from .conftest import photo
+
+    wang = archive["王秀英"]
+    wang.portrait = photo("王秀英像")
+    wang.save()
+    kit = make_kit()
+    page = client.get(f"/kits/{kit.slug}/").content.decode()
+    assert 'class="portrait"' in page and 'alt="王秀英"' in page
+    # The same photo also as the portrait of someone without public consent: restrictive wins.
+    zhang = archive["张德明"]
+    zhang.portrait = wang.portrait
+    zhang.save()
+    page = client.get(f"/kits/{kit.slug}/").content.decode()
+    assert 'class="portrait"' not in page
+
+
+def test_the_story_page_prints_only_readable_text_in_the_kit_colours(make_kit, client):
+    from stories.contrast import MIN_TEXT_CONTRAST, contrast_ratio
+    from stories.models import BrandKit
+    from stories.story_page import kit_theme, story_page, text_pairs
+
+    # Pale yellow first: too light for text on paper, so it may be the band (with dark text) only.
+    theme = kit_theme(["#F2C14E", "#FFFAF3", "#7A2E12"])
+    assert theme.band == "#F2C14E" and contrast_ratio(theme.band_text, theme.band) >= MIN_TEXT_CONTRAST
+    assert theme.accent == "#7A2E12"
+    assert kit_theme(["#FFFFFF"]).accent == "#B3261E"  # nothing readable: the site's red
+    kit = make_kit()
+    BrandKit.objects.filter(pk=kit.pk).update(palette="#F2C14E, #FFFAF3")
+    kit.refresh_from_db()
+    revision = kit.live_revision
+    revision.content["palette"] = "#F2C14E, #FFFAF3"
+    revision.save()
+    pairs = text_pairs(story_page(kit))
+    assert len(pairs) >= 3 and all(ratio >= MIN_TEXT_CONTRAST for _t, _b, ratio in pairs), pairs
+    page = client.get(f"/kits/{kit.slug}/").content.decode()
+    assert "--band: #F2C14E" in page and "--accent: #B3261E" in page
+
+
+def test_the_board_never_offers_again_a_quote_already_in_the_story(make_kit, people, archive):
+    from media.timecode import clock
+    from stories.board import board_state
+    from stories.snippets import from_segments
+
+    kit = make_kit(publish=False)
+    segments = list(archive["wang"].segments)
+    again = from_segments(archive["wang"].pk, segments[0].pk, segments[1].pk, people["participant"])
+    other = from_segments(archive["wang"].pk, segments[2].pk, segments[2].pk, people["participant"])
+    state = board_state(kit, people["participant"])
+    assert again.pk not in state["candidates"] and other.pk in state["candidates"]
+    assert not set(state["candidates"]) & set(state["kit"]["snippets"])
+    row = next(r for r in state["snippets"] if r["id"] == other.pk)
+    assert row["length"] == clock(other.end - other.start) == "0:02"  # the clip's own length, not the recording's
+    assert state["kit"]["status"] == "草稿"
+
+
+def test_a_kit_has_exactly_one_main_photo(make_kit, people):
+    from django.core.exceptions import ValidationError
+
+    from stories.board import save_draft
+    from stories.kit_images import offered_images
+
+    kit = make_kit(publish=False, photos=2)
+    a, b = [link.image_id for link in kit.kit_photos.all()]
+    with pytest.raises(ValidationError, match="只能有一张主图"):
+        save_draft(
+            kit.pk,
+            {"photos": [{"image": a, "role": "main"}, {"image": b, "role": "main"}]},
+            people["facilitator"],
+            kit.latest_revision_id,
+        )
+    assert {i.pk for i in offered_images()} >= {a, b}
+    draft = save_draft(
+        kit.pk,
+        {"photos": [{"image": b, "role": "detail"}, {"image": a, "role": "detail"}]},
+        people["facilitator"],
+        kit.latest_revision_id,
+    )
+    assert [(link.image_id, link.role) for link in draft.kit_photos.all()] == [(b, "main"), (a, "detail")]
+
+
+def test_every_swatch_on_offer_comes_with_readable_text():
+    from stories.contrast import MIN_TEXT_CONTRAST, contrast_ratio, readable
+    from stories.palette import DESIGNED, palette_offer
+
+    offer = palette_offer(["#808080", "#F2C14E", "#b3261e"])
+    # Red and yellow are both photo and designed colours: offered once each.
+    assert [s["source"] for s in offer[:3]] == ["photo"] * 3 and len(offer) == 3 + len(DESIGNED) - 2
+    for s in offer:
+        assert contrast_ratio(s["text"], s["colour"]) >= MIN_TEXT_CONTRAST and s["ratio"] >= MIN_TEXT_CONTRAST
+        assert s["as_text"] == readable(s["colour"], "#FFFAF3")
+
+
+def test_board_search_adds_recipes_and_memories_as_well(make_kit, people, client, archive):
+    client.force_login(people["participant"])
+    url = "/kits/snippets/"
+    recipe = client.post(
+        url, {"source": "search", "key": f"page:{archive['recipe'].pk}/", "q": "温水"}, content_type="application/json"
+    )
+    assert recipe.status_code == 201 and recipe.json()["snippet"]["text"] == "干辣椒用温水泡软。"
+    memory = client.post(
+        url,
+        {"source": "search", "key": f"page:{archive['memory'].pk}/", "q": "xiangwei", "marks": ["香味"]},
+        content_type="application/json",
+    )
+    assert memory.status_code == 201 and memory.json()["snippet"]["text"] == "满屋子都是香味。"
+    oral = client.post(
+        url, {"source": "search", "key": f"page:{archive['wang'].pk}/", "q": "外婆"}, content_type="application/json"
+    )
+    assert oral.status_code == 400
+    hidden = client.post(
+        url,
+        {"source": "search", "key": f"page:{archive['zhang'].pk}/seg:1", "q": "油"},
+        content_type="application/json",
+    )
+    assert hidden.status_code == 404

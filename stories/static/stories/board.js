@@ -1,16 +1,21 @@
-// The kit board: one screen a workshop group shares. State comes from the server
-// (board-state), every change is local until 保存, and a save names the revision it
-// was based on, so two people never silently overwrite each other.
+// The kit board: one screen a workshop group shares, mostly on phones. State comes from the
+// server (board-state, built by stories/board.py), every change is local until 保存, and a
+// save names the revision it was based on, so two people never silently overwrite each other.
+// Feedback appears next to the control that was tapped, where the finger (and the eye) is.
+import { mountClip } from "./clip-player.js";
+
 const script = document.getElementById("board-script");
 const base = script.dataset.base;
 const csrf = document.getElementById("csrf").value;
 let state = JSON.parse(document.getElementById("board-state").textContent);
 let dirty = false;
+let commentingOn = null; // the snippet whose comment box is open
+let askMain = null; // a photo someone wants as the main one while another is main
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined));
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
   return node;
 };
 
@@ -25,37 +30,95 @@ async function post(url, body) {
   return data;
 }
 
-function say(text, isError = false) {
-  $("message").textContent = text;
-  $("message").className = isError ? "error" : "";
+// A short note beside ``control`` (or in the action bar's line); it stays for errors.
+function sayAt(control, text, isError = false) {
+  if (!control || !control.isConnected || control.closest(".actions")) {
+    $("message").textContent = text;
+    $("message").className = isError ? "error" : "said";
+    if (!isError) setTimeout(() => $("message").textContent === text && ($("message").textContent = ""), 4000);
+    return;
+  }
+  const holder = control.parentElement;
+  holder.querySelector(":scope > .said")?.remove();
+  const note = el("span", { className: isError ? "said error" : "said", role: "status" }, text);
+  control.after(note);
+  if (!isError) setTimeout(() => note.remove(), 4000);
 }
 
-const byId = () => new Map(state.candidates.map((s) => [s.id, s]));
+const snippetsById = () => new Map(state.snippets.map((s) => [s.id, s]));
+const storySnippets = () => {
+  const byId = snippetsById();
+  return state.kit.snippets.map((id) => byId.get(id)).filter(Boolean);
+};
+
+const button = (label, onClick, title = label, extra = {}) =>
+  el("button", { type: "button", className: "small", title, ariaLabel: title, onclick: onClick, ...extra }, label);
+
+function clip(snippet) {
+  const box = el("div", { className: "clip" }, el("audio", { controls: true, preload: "none", src: snippet.audio }));
+  box.dataset.start = snippet.start;
+  box.dataset.end = snippet.end;
+  mountClip(box);
+  return box;
+}
+
+function commentsAbout(snippet) {
+  const mine = state.comments.filter((c) => c.snippet === snippet.id);
+  if (!mine.length) return null;
+  return el("ul", { className: "comments" }, ...mine.map((c) => el("li", {}, el("b", {}, c.author), `：${c.text}`)));
+}
+
+function commentBox(snippet) {
+  const input = el("input", { placeholder: `评论“${snippet.text.slice(0, 10)}…”`, ariaLabel: "评论这段", className: "comment-input" });
+  const form = el("form", { className: "search-form comment-box" }, input, el("button", { type: "submit" }, "发"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!input.value.trim()) return sayAt(form.lastChild, "先写点什么。", true);
+    const sent = await act("comment/", { text: input.value, snippet: snippet.id }, form.lastChild);
+    if (sent) {
+      commentingOn = null;
+      render();
+      sayAt(document.querySelector(`[data-snippet="${snippet.id}"] .controls button:last-child`), "已发表评论");
+    }
+  });
+  setTimeout(() => input.focus());
+  return form;
+}
 
 function snippetItem(snippet, controls) {
-  const quote = el("p", { className: "quote" }, `“${snippet.text}”`);
-  const meta = el("p", { className: "meta" }, `${snippet.narrators.join("、")} · `, el("a", { href: snippet.url, target: "_blank" }, snippet.where));
-  const item = el("li", { className: "snippet" + (snippet.consent_missing ? " no-consent" : "") }, quote, meta);
+  const item = el(
+    "li",
+    { className: "snippet" + (snippet.consent_missing ? " no-consent" : "") },
+    el("p", { className: "quote" }, `“${snippet.text}”`),
+    el("p", { className: "meta" }, `${snippet.narrators.join("、")} · `, el("a", { href: snippet.url, target: "_blank" }, snippet.where)),
+  );
+  item.dataset.snippet = snippet.id;
   if (snippet.consent_missing) item.prepend(el("span", { className: "badge", title: "讲述人没有同意商业使用" }, "⚠ 未获商业使用同意"));
-  if (snippet.audio) item.append(el("audio", { controls: true, preload: "none", src: snippet.audio }));
+  if (snippet.audio) item.append(clip(snippet));
   item.append(el("div", { className: "controls" }, ...controls));
+  item.append(commentsAbout(snippet) || "");
+  if (commentingOn === snippet.id) item.append(commentBox(snippet));
   return item;
 }
 
-const button = (label, onClick, title = label) => el("button", { type: "button", className: "small", title, ariaLabel: title, onclick: onClick }, label);
+const commentButton = (snippet) =>
+  button(commentingOn === snippet.id ? "收起评论" : "评论", () => {
+    commentingOn = commentingOn === snippet.id ? null : snippet.id;
+    renderStory();
+    renderCandidates();
+  });
 
 function renderStory() {
   const list = $("story");
-  const snippets = byId();
   list.replaceChildren(
-    ...state.kit.snippets.map((id, index) => {
-      const item = snippetItem(snippets.get(id) || { text: "?", narrators: [], where: "", url: "#" }, [
+    ...storySnippets().map((snippet, index) => {
+      const item = snippetItem(snippet, [
         button("↑", () => move(index, -1), "上移"),
         button("↓", () => move(index, 1), "下移"),
         button("✕", () => change(() => state.kit.snippets.splice(index, 1)), "移出故事"),
+        commentButton(snippet),
       ]);
       item.draggable = true;
-      item.dataset.index = index;
       item.addEventListener("dragstart", (e) => e.dataTransfer.setData("text/plain", String(index)));
       item.addEventListener("dragover", (e) => e.preventDefault());
       item.addEventListener("drop", (e) => {
@@ -78,24 +141,30 @@ function move(index, step) {
   });
 }
 
+// Candidates never repeat what the story already quotes (the same words of the same source).
 function renderCandidates() {
-  const chosen = new Set(state.kit.snippets);
+  const byId = snippetsById();
+  const used = new Set(storySnippets().map((s) => s.same));
   const mine = new Set(state.my_votes);
+  const shown = state.candidates.map((id) => byId.get(id)).filter((s) => s && !s.hidden && !used.has(s.same));
   $("candidates").replaceChildren(
-    ...state.candidates.filter((s) => !s.hidden).map((s) =>
+    ...shown.map((s) =>
       snippetItem(s, [
-        chosen.has(s.id) ? el("span", { className: "hint" }, "已在故事里") : button("加入故事", () => change(() => state.kit.snippets.push(s.id))),
-        button(`${mine.has(s.id) ? "★" : "☆"} ${s.votes}`, () => act("vote/", { snippet: s.id }), mine.has(s.id) ? "取消投票" : "投一票"),
-        button("评论", () => {
-          $("comment-text").dataset.snippet = s.id;
-          $("comment-text").placeholder = `评论：“${s.text.slice(0, 12)}…”`;
-          $("comment-text").focus();
+        button("加入故事", (event) => {
+          change(() => state.kit.snippets.push(s.id));
+          sayAt($("story").lastElementChild?.querySelector(".controls button") || event.target, "已加入故事（记得保存）");
         }),
+        button(`${mine.has(s.id) ? "★" : "☆"} ${s.votes}`, (event) => act("vote/", { snippet: s.id }, event.target), mine.has(s.id) ? "取消投票" : "投一票"),
+        commentButton(s),
       ]),
     ),
   );
+  if (!shown.length) $("candidates").append(el("li", { className: "hint" }, "没有别的候选：用下面的搜索找口述、菜谱和回忆。"));
 }
 
+// Photos: exactly one main photo. A tap on a photo not in the kit adds it (the first one is
+// the main photo); a tap on one in the kit opens its choices; making a second one main asks
+// which to keep.
 function renderPhotos() {
   const picked = new Map(state.kit.photos.map((p) => [p.image, p.role]));
   $("photos").replaceChildren(
@@ -107,23 +176,90 @@ function renderPhotos() {
         {},
         el(
           "button",
-          { type: "button", className: `photo ${role || ""}`, ariaPressed: String(Boolean(role)), ariaLabel: `${image.title}：${label}`, onclick: () => cyclePhoto(image.id) },
+          { type: "button", className: `photo ${role || ""}`, ariaPressed: String(Boolean(role)), ariaLabel: `${image.title}：${label}`, onclick: (e) => tapPhoto(image, e.currentTarget) },
           el("img", { src: image.thumb, alt: "", width: 80, height: 80 }),
           el("span", {}, label),
         ),
       );
     }),
   );
+  renderPhotoAsk();
 }
 
-function cyclePhoto(id) {
-  change(() => {
-    const photos = state.kit.photos;
-    const at = photos.findIndex((p) => p.image === id);
-    if (at < 0) photos.push({ image: id, role: "detail" });
-    else if (photos[at].role === "detail") photos[at].role = "main";
-    else photos.splice(at, 1);
-  });
+const titleOf = (id) => (state.images.find((i) => i.id === id) || { title: "这张" }).title;
+
+function tapPhoto(image, control) {
+  const photos = state.kit.photos;
+  const at = photos.findIndex((p) => p.image === image.id);
+  if (at < 0) {
+    const role = photos.some((p) => p.role === "main") ? "detail" : "main";
+    change(() => photos.push({ image: image.id, role }));
+    sayAt(photoButton(image.id), role === "main" ? "已选为主图" : "已选为详情图");
+    return;
+  }
+  askMain = { image: image.id, menu: true };
+  renderPhotoAsk(control);
+}
+
+const photoButton = (id) => [...$("photos").querySelectorAll("button")][state.images.findIndex((i) => i.id === id)];
+
+function renderPhotoAsk() {
+  const box = $("photo-ask");
+  if (!askMain) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  const photos = state.kit.photos;
+  const mine = photos.find((p) => p.image === askMain.image);
+  const main = photos.find((p) => p.role === "main");
+  const done = (text) => {
+    const id = askMain.image;
+    askMain = null;
+    render();
+    sayAt(photoButton(id), text);
+  };
+  box.hidden = false;
+  if (askMain.menu) {
+    box.replaceChildren(
+      el("p", {}, `“${titleOf(askMain.image)}”：`),
+      mine.role !== "main" &&
+        button("设为主图", () => {
+          if (main) {
+            askMain = { image: askMain.image, menu: false };
+            renderPhotoAsk();
+            return;
+          }
+          change(() => (mine.role = "main"));
+          done("已设为主图");
+        }),
+      button("不用这张", () => {
+        change(() => {
+          photos.splice(photos.indexOf(mine), 1);
+          if (mine.role === "main" && photos.length) photos[0].role = "main";
+        });
+        done(mine.role === "main" && photos.length ? `已去掉；“${titleOf(photos[0].image)}”改为主图` : "已去掉");
+      }),
+      button("取消", () => {
+        askMain = null;
+        renderPhotoAsk();
+      }),
+    );
+  } else {
+    // Exactly one main photo: say which one is main now and let the person keep one of the two.
+    box.replaceChildren(
+      el("p", {}, `只能有一张主图。现在的主图是“${titleOf(main.image)}”，保留哪一张？`),
+      button(`保留“${titleOf(main.image)}”`, () => done("主图没有变")),
+      button(`换成“${titleOf(mine.image)}”`, () => {
+        change(() => {
+          main.role = "detail";
+          mine.role = "main";
+        });
+        done("已换成主图");
+      }),
+    );
+  }
+  box.querySelector("button")?.focus();
 }
 
 function renderFields() {
@@ -131,9 +267,43 @@ function renderFields() {
     if (document.activeElement !== input) input.value = state.kit[input.name] || "";
   }
   countShort();
+  renderSwatches();
+}
+
+const chosenColours = () => (state.kit.palette || "").split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
+
+// Every swatch comes from the server with the text colour that reads on it (stories/palette.py).
+function renderSwatches() {
+  const chosen = new Set(chosenColours());
   $("swatches").replaceChildren(
-    ...(state.kit.palette || "").split(",").map((c) => c.trim()).filter(Boolean).map((c) => el("span", { className: "swatch", style: `background:${c}` })),
+    ...state.swatches.map((s) =>
+      el(
+        "button",
+        {
+          type: "button",
+          className: "swatch" + (chosen.has(s.colour) ? " chosen" : ""),
+          style: `background:${s.colour};color:${s.text}`,
+          ariaPressed: String(chosen.has(s.colour)),
+          title: `${s.colour}（${s.source === "photo" ? "取自照片" : "设计色"}），配${s.text === "#FFFFFF" || s.text === "#FFFAF3" ? "浅" : "深"}色字，对比度 ${s.ratio}:1`,
+          onclick: (e) => toggleColour(s.colour, e.currentTarget),
+        },
+        el("span", { className: "sample" }, "字"),
+        el("span", { className: "ratio" }, `${s.ratio}:1`),
+        s.as_text ? el("span", { className: "ratio" }, "可作字色") : null,
+      ),
+    ),
   );
+}
+
+function toggleColour(colour, control) {
+  const colours = chosenColours();
+  const at = colours.indexOf(colour);
+  change(() => {
+    if (at < 0) colours.push(colour);
+    else colours.splice(at, 1);
+    state.kit.palette = colours.join(", ");
+  });
+  sayAt([...$("swatches").children].find((b) => b.title.startsWith(colour)) || control, at < 0 ? "已加入品牌色" : "已去掉");
 }
 
 function countShort() {
@@ -143,20 +313,16 @@ function countShort() {
 }
 
 function renderComments() {
-  const snippets = byId();
-  $("comments").replaceChildren(
-    ...state.comments.map((c) => {
-      const about = c.snippet && snippets.get(c.snippet) ? `（关于“${snippets.get(c.snippet).text.slice(0, 10)}…”）` : "";
-      return el("li", {}, el("b", {}, c.author), `${about}：${c.text}`);
-    }),
-  );
+  $("comments").replaceChildren(...state.comments.filter((c) => !c.snippet).map((c) => el("li", {}, el("b", {}, c.author), `：${c.text}`)));
 }
 
 function renderStatus() {
   const k = state.kit;
-  let text = k.live ? "已审核发布：卖家可以下载。" : k.approval_requested ? "已请协作者审核。" : "草稿。";
-  if (k.withdrawn_reason) text = `已下架：${k.withdrawn_reason}`;
-  $("kit-status").textContent = text + (dirty ? " 有未保存的修改。" : "");
+  const word = k.withdrawn_reason ? "已下架" : k.status;
+  const status = $("kit-status");
+  status.replaceChildren(el("span", { className: `state state-${word}` }, word));
+  if (k.withdrawn_reason) status.append(`：${k.withdrawn_reason}`);
+  if (dirty) status.append(el("span", { className: "unsaved" }, " · 有未保存的修改"));
 }
 
 function render() {
@@ -176,27 +342,32 @@ function change(mutate) {
 
 // Votes, comments and approval requests answer with the whole board; unsaved edits to the
 // kit itself stay as they are (and keep the revision they were based on).
-async function act(path, body) {
+async function act(path, body, control) {
   try {
     const fresh = (await post(base + path, body)).state;
-    state = { ...fresh, kit: dirty ? { ...state.kit, approval_requested: fresh.kit.approval_requested } : fresh.kit };
+    const kit = dirty ? { ...state.kit, approval_requested: fresh.kit.approval_requested, status: fresh.kit.status } : fresh.kit;
+    state = { ...fresh, kit };
     render();
+    return true;
   } catch (error) {
-    say(error.message, true);
+    sayAt(control, error.message, true);
+    return false;
   }
 }
 
 async function save() {
   const payload = { revision: state.kit.revision, snippets: state.kit.snippets, photos: state.kit.photos };
   for (const input of document.querySelectorAll("[data-field]")) payload[input.name] = input.value;
-  say("正在保存……");
+  sayAt($("save"), "正在保存……");
   try {
     state = (await post(base + "save/", payload)).state;
     dirty = false;
     render();
-    say("已保存。");
+    sayAt($("save"), "已保存");
+    return true;
   } catch (error) {
-    say(error.message, true);
+    sayAt($("save"), error.message, true);
+    return false;
   }
 }
 
@@ -205,57 +376,95 @@ document.querySelectorAll("[data-field]").forEach((input) =>
     state.kit[input.name] = input.value;
     dirty = true;
     if (input.name === "short_story") countShort();
+    if (input.name === "palette") renderSwatches();
     renderStatus();
   }),
 );
 $("save").addEventListener("click", save);
 $("submit").addEventListener("click", async () => {
-  if (dirty) await save();
-  if (!dirty) act("submit/", {});
+  if (dirty && !(await save())) return;
+  if (await act("submit/", {}, $("submit"))) sayAt($("submit"), "已请协作者审核");
 });
-$("extract").addEventListener("click", async () => {
+$("extract").addEventListener("click", async (event) => {
+  const control = event.currentTarget;
+  if (!state.kit.photos.length) return sayAt(control, "先选几张照片。", true);
   try {
-    const { palette } = await post(base + "palette/", { images: state.kit.photos.map((p) => p.image) });
+    const { palette, swatches } = await post(base + "palette/", { images: state.kit.photos.map((p) => p.image) });
+    const designed = state.swatches.filter((s) => s.source === "designed" && !palette.includes(s.colour));
+    state.swatches = [...swatches.filter((s) => s.source === "photo"), ...designed];
     change(() => (state.kit.palette = palette.join(", ")));
+    sayAt(control, `已从照片取了 ${palette.length} 个颜色`);
   } catch (error) {
-    say(error.message, true);
+    sayAt(control, error.message, true);
   }
 });
-$("comment-form").addEventListener("submit", (event) => {
+$("comment-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const input = $("comment-text");
-  const snippet = input.dataset.snippet ? Number(input.dataset.snippet) : null;
-  act("comment/", { text: input.value, snippet }).then(() => {
+  if (!input.value.trim()) return;
+  if (await act("comment/", { text: input.value, snippet: null }, event.submitter)) {
     input.value = "";
-    delete input.dataset.snippet;
-    input.placeholder = "说点什么……";
-  });
+    sayAt(event.submitter, "已发表评论");
+  }
 });
+
+// Board search: oral-history sentences, recipes and memories; a hit already in the story or
+// among the candidates says so instead of offering to add it again.
+const ADDABLE = { segment: "口述", recipe: "菜谱", memory: "回忆" };
+
+function usedAs(hit) {
+  const match = /^page:(\d+)\/(?:seg:(\d+))?$/.exec(hit.key || "");
+  if (!match) return null;
+  const page = Number(match[1]);
+  const covers = (s) => s.page === page && (hit.start === null || s.start === null || (hit.start >= s.start - 0.05 && hit.start < s.end));
+  if (storySnippets().some(covers)) return "已在故事里";
+  const byId = snippetsById();
+  if (state.candidates.some((id) => byId.has(id) && covers(byId.get(id)))) return "已在候选";
+  return null;
+}
+
+function renderHits(hits, query) {
+  $("results").replaceChildren(
+    ...hits.map((hit) => {
+      const excerpt = el("p", { className: "quote" });
+      excerpt.innerHTML = hit.excerpt; // the search service escapes the text and adds only <mark>
+      const used = usedAs(hit);
+      const control = used ? el("span", { className: "used" }, `✓ ${used}`) : button("加入候选", (e) => addHit(hit, query, excerpt, e.currentTarget));
+      return el(
+        "li",
+        { className: "snippet" + (used ? " is-used" : "") },
+        el("span", { className: `kind kind-${hit.kind}` }, ADDABLE[hit.kind]),
+        excerpt,
+        el("p", { className: "meta" }, el("a", { href: hit.url, target: "_blank" }, hit.title)),
+        el("div", { className: "controls" }, control),
+      );
+    }),
+  );
+  if (!hits.length) $("results").append(el("li", { className: "hint" }, "没有找到。换个说法，或者少写几个字。"));
+}
+
 $("search").addEventListener("submit", async (event) => {
   event.preventDefault();
   const q = $("search-q").value.trim();
   if (!q) return;
-  const response = await fetch(`${script.dataset.search}?q=${encodeURIComponent(q)}&kind=segment`);
-  const data = await response.json();
-  if (!response.ok) return say(data.zh || "检索暂时不能用。", true);
-  $("results").replaceChildren(
-    ...data.results.map((hit) => {
-      const excerpt = el("p", { className: "quote" });
-      excerpt.innerHTML = hit.excerpt; // the search service escapes the text and adds only <mark>
-      return el("li", { className: "snippet" }, excerpt, el("p", { className: "meta" }, hit.title), el("div", { className: "controls" }, button("加入候选", () => addHit(hit))));
-    }),
-  );
-  if (!data.results.length) $("results").append(el("li", { className: "hint" }, "没有找到。"));
+  const response = await fetch(`${script.dataset.search}?q=${encodeURIComponent(q)}`);
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) return sayAt(event.submitter, data.zh || "检索暂时不能用。", true);
+  renderHits(data.results.filter((hit) => hit.kind in ADDABLE), q);
 });
 
-async function addHit(hit) {
+async function addHit(hit, query, excerpt, control) {
   try {
-    const { snippet } = await post(script.dataset.snippets, { source: "search", key: hit.key });
-    state.candidates.push(snippet);
+    const marks = [...excerpt.querySelectorAll("mark")].map((m) => m.textContent);
+    const { snippet } = await post(script.dataset.snippets, { source: "search", key: hit.key, q: query, marks });
+    state.snippets.push(snippet);
+    if (!state.candidates.includes(snippet.id)) state.candidates.unshift(snippet.id);
     render();
-    say("已加入候选。");
+    const mark = el("span", { className: "used" }, "✓ 已在候选");
+    control.replaceWith(mark);
+    sayAt(mark, "已加入候选");
   } catch (error) {
-    say(error.message, true);
+    sayAt(control, error.message, true);
   }
 }
 
