@@ -30,8 +30,7 @@ def withdraw_kits_of(narrator_id: int) -> list[BrandKit]:
     page_ids = pages_of_narrator(narrator_id)
     return withdraw_lacking(
         narrators=[narrator_id],
-        kits=
-        BrandKit.objects.filter(live=True)
+        kits=BrandKit.objects.filter(live=True)
         .filter(
             models.Q(kit_snippets__snippet__narrators=narrator_id)
             | models.Q(kit_snippets__snippet__page__in=page_ids)
