@@ -6,7 +6,7 @@ from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
+from . import admin_views, dashboard_panels  # noqa: F401 (dashboard_panels registers the facilitator dashboard)
 from .forms import NarratorForm
 from .models import GlossaryTerm, Narrator, Theme, TopicPrompt
 

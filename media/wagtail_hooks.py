@@ -2,12 +2,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel
-from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views, fixity
+from . import admin_views
 from .forms import AudioRecordingForm
 from .models import AudioRecording
 
@@ -58,23 +57,3 @@ def transcript_editor_button(snippet, user, next_url=None):
             icon_name="doc-full",
             priority=5,
         )
-
-
-class FixityPanel(Component):
-    """The latest fixity audit and the files it found missing or changed, for facilitators."""
-
-    name = "fixity"
-    order = 80
-    template_name = "media/admin/fixity_panel.html"
-    shown = 50
-
-    def get_context_data(self, parent_context=None):
-        audit = fixity.latest_audit()
-        problems = list(audit.problems.all()[: self.shown]) if audit else []
-        more = audit.problem_count - len(problems) if audit else 0
-        return {"audit": audit, "problems": problems, "more": more}
-
-
-@hooks.register("construct_homepage_panels")
-def add_fixity_panel(request, panels):
-    panels.append(FixityPanel())
