@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, dashboard_panels  # noqa: F401 (dashboard_panels registers the facilitator dashboard)
+from .consent_badges import ConsentBadgesColumn
 from .forms import NarratorForm
 from .models import GlossaryTerm, Narrator, Theme, TopicPrompt
 
@@ -17,7 +18,7 @@ class NarratorViewSet(SnippetViewSet):
     menu_label = _("讲述人")
     menu_order = 200
     add_to_admin_menu = True
-    list_display = ["name", "village", "birth_year", "dialect"]
+    list_display = ["name", ConsentBadgesColumn(), "village", "birth_year", "dialect"]
     search_fields = ["name", "village"]
     # Consent edits in this form are logged, and re-grants held pending (heritage/forms.py).
     edit_handler = ObjectList(Narrator.panels, base_form_class=NarratorForm)
