@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, dashboard_panels  # noqa: F401 (dashboard_panels registers the facilitator dashboard)
+from .admin_columns import YesNoColumn
 from .consent_badges import ConsentBadgesColumn
 from .forms import NarratorForm
 from .models import GlossaryTerm, Narrator, Theme, TopicPrompt
@@ -30,7 +31,7 @@ class ThemeViewSet(SnippetViewSet):
     menu_label = _("主题")
     menu_order = 220
     add_to_admin_menu = True
-    list_display = ["name", "slug"]
+    list_display = ["name"]  # the slug is for addresses, not for reading
 
 
 class GlossaryViewSet(SnippetViewSet):
@@ -49,7 +50,7 @@ class TopicPromptViewSet(SnippetViewSet):
     menu_label = _("话题提示")
     menu_order = 240
     add_to_admin_menu = True
-    list_display = ["text", "sort_order", "active"]
+    list_display = ["text", "sort_order", YesNoColumn("active", label=_("在用"))]
 
 
 register_snippet(NarratorViewSet)

@@ -2,6 +2,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -17,7 +18,13 @@ class AudioRecordingViewSet(SnippetViewSet):
     menu_label = _("录音")
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["title", "duration_label", "codec", "transcription_status", "uploaded_at"]
+    list_display = [
+        "title",
+        Column("duration_label", label=_("时长")),
+        "codec",
+        Column("transcription_status", label=_("转写状态")),
+        "uploaded_at",
+    ]
     search_fields = ["title"]
     panels = [
         FieldPanel("title"),

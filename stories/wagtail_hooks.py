@@ -5,9 +5,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+
+from heritage.admin_columns import YesNoColumn
 
 from . import admin_views, approval
 from .consent import consent_problems
@@ -27,7 +30,7 @@ class StorySnippetViewSet(SnippetViewSet):
     model = StorySnippet
     icon = "openquote"
     menu_label = _("故事片段")
-    list_display = ["text", "source", "page", "workshop", "created_at"]
+    list_display = ["text", "source", "page", "workshop", Column("created_at", label=_("创建时间"))]
     list_filter = ["source", "workshop"]
 
 
@@ -47,7 +50,13 @@ class BrandKitViewSet(SnippetViewSet):
     model = BrandKit
     icon = "doc-full"
     menu_label = _("品牌包")
-    list_display = ["title", "product_name", "workshop", "live", "approval_requested_at"]
+    list_display = [
+        "title",
+        "product_name",
+        "workshop",
+        YesNoColumn("live", label=_("已发布")),
+        "approval_requested_at",
+    ]
     list_filter = ["live", "workshop"]
     edit_view_class = BrandKitEditView
 
