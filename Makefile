@@ -6,9 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages. At run time: kit labels are typeset by WeasyPrint (Pango) in Noto CJK.
 # For the tests also: Chromium for the browser tests, zbar to read the labels' QR codes,
-# PostgreSQL to run the search and archive tests a second time; nginx for the production path.
+# PostgreSQL to run the search and archive tests a second time; nginx for the production path;
+# gettext (msgfmt) to check the committed message catalogue against its .po.
 RUNTIME_DEBIAN_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBIAN_PACKAGES := $(RUNTIME_DEBIAN_PACKAGES) chromium libzbar0 postgresql nginx
+TEST_DEBIAN_PACKAGES := $(RUNTIME_DEBIAN_PACKAGES) chromium libzbar0 postgresql nginx gettext
 
 .PHONY: setup demo dev test test-postgres bench bench-load lint format clean debian-test-packages debian-runtime-packages mutation
 

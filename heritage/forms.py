@@ -1,5 +1,6 @@
 """The narrator's admin form: consent edits go through heritage.consent_log like every other."""
 
+from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import consent_log
@@ -12,6 +13,15 @@ class NarratorForm(WagtailAdminModelForm):
             return []
         deleted = set(formset.deleted_forms) if formset.can_delete else set()
         return [form for form in formset.forms if form not in deleted and getattr(form, "cleaned_data", None)]
+
+    def clean(self):
+        # Consent is withdrawn, never erased: the form shows no delete button for a saved
+        # record, and a deletion sent anyway is refused here.
+        cleaned = super().clean()
+        formset = self.formsets.get("consents")
+        if formset is not None and formset.can_delete and any(form.instance.pk for form in formset.deleted_forms):
+            raise ValidationError("同意记录不能删除：讲述人撤回时，请填写“撤回时间”。")
+        return cleaned
 
     def save(self, commit=True):
         if not commit:

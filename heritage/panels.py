@@ -1,6 +1,6 @@
 """Admin panels of our own: the narrator's consent log, read-only, with pending grants to confirm."""
 
-from wagtail.admin.panels import Panel
+from wagtail.admin.panels import InlinePanel, Panel
 
 
 class ConsentLogPanel(Panel):
@@ -16,3 +16,12 @@ class ConsentLogPanel(Panel):
             context["changes"] = narrator.consent_history() if narrator.pk else []
             context["pending"] = narrator.pending_consents() if narrator.pk else []
             return context
+
+
+class ConsentInlinePanel(InlinePanel):
+    """The narrator's consent records: each titled by scope and date (``Consent.__str__``),
+    and a saved one has no delete button: consent is withdrawn, never erased
+    (heritage/forms.py refuses a deletion sent anyway)."""
+
+    class BoundPanel(InlinePanel.BoundPanel):
+        template_name = "heritage/admin/consent_inline_panel.html"

@@ -10,8 +10,10 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
+from . import admin_views, dashboard_panels  # noqa: F401 (dashboard_panels registers the facilitator dashboard)
+from .admin_columns import YesNoColumn
 from .admin_gate import visible_images, visible_pages
+from .consent_badges import ConsentBadgesColumn
 from .forms import NarratorForm
 from .models import GlossaryTerm, Narrator, Theme, TopicPrompt
 
@@ -22,7 +24,7 @@ class NarratorViewSet(SnippetViewSet):
     menu_label = _("讲述人")
     menu_order = 200
     add_to_admin_menu = True
-    list_display = ["name", "village", "birth_year", "dialect"]
+    list_display = ["name", ConsentBadgesColumn(), "village", "birth_year", "dialect"]
     search_fields = ["name", "village"]
     # Consent edits in this form are logged, and re-grants held pending (heritage/forms.py).
     edit_handler = ObjectList(Narrator.panels, base_form_class=NarratorForm)
@@ -34,7 +36,7 @@ class ThemeViewSet(SnippetViewSet):
     menu_label = _("主题")
     menu_order = 220
     add_to_admin_menu = True
-    list_display = ["name", "slug"]
+    list_display = ["name"]  # the slug is for addresses, not for reading
 
 
 class GlossaryViewSet(SnippetViewSet):
@@ -53,7 +55,7 @@ class TopicPromptViewSet(SnippetViewSet):
     menu_label = _("话题提示")
     menu_order = 240
     add_to_admin_menu = True
-    list_display = ["text", "sort_order", "active"]
+    list_display = ["text", "sort_order", YesNoColumn("active", label=_("在用"))]
 
 
 register_snippet(NarratorViewSet)

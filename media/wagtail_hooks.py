@@ -2,12 +2,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel
-from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views, fixity
+from . import admin_views
 from .forms import AudioRecordingForm
 from .models import AudioRecording
 
@@ -18,7 +18,13 @@ class AudioRecordingViewSet(SnippetViewSet):
     menu_label = _("录音")
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["title", "duration_label", "codec", "transcription_status", "uploaded_at"]
+    list_display = [
+        "title",
+        Column("duration_label", label=_("时长")),
+        "codec",
+        Column("transcription_status", label=_("转写状态")),
+        "uploaded_at",
+    ]
     search_fields = ["title"]
     panels = [
         FieldPanel("title"),
@@ -58,23 +64,3 @@ def transcript_editor_button(snippet, user, next_url=None):
             icon_name="doc-full",
             priority=5,
         )
-
-
-class FixityPanel(Component):
-    """The latest fixity audit and the files it found missing or changed, for facilitators."""
-
-    name = "fixity"
-    order = 80
-    template_name = "media/admin/fixity_panel.html"
-    shown = 50
-
-    def get_context_data(self, parent_context=None):
-        audit = fixity.latest_audit()
-        problems = list(audit.problems.all()[: self.shown]) if audit else []
-        more = audit.problem_count - len(problems) if audit else 0
-        return {"audit": audit, "problems": problems, "more": more}
-
-
-@hooks.register("construct_homepage_panels")
-def add_fixity_panel(request, panels):
-    panels.append(FixityPanel())

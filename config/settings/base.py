@@ -318,6 +318,9 @@ WAGTAILSEARCH_BACKENDS = {
 }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Facilitators publish (approve) directly; Wagtail's default "Moderators approval" workflow
+# would add an English-named, unused submit-for-moderation step to every page (issue 14).
+WAGTAIL_WORKFLOW_ENABLED = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 LOGGING = {

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
-from ..panels import ConsentLogPanel
+from ..panels import ConsentInlinePanel, ConsentLogPanel
 from .evidence import evidence_fields
 
 
@@ -98,7 +98,7 @@ class Narrator(index.Indexed, ClusterableModel):
                 "讲述人撤回同意时，填写“撤回时间”，不要删除记录：同意的历史要完整保留。"
             )
         ),
-        InlinePanel("consents", heading=_("同意记录"), label=_("同意记录")),
+        ConsentInlinePanel("consents", heading=_("同意记录"), label=_("同意记录")),
         ConsentLogPanel(heading=_("同意变更记录（只读）")),
     ]
     search_fields = [

@@ -23,7 +23,8 @@
     var s = Math.floor(seconds), m = Math.floor(s / 60);
     return m + ":" + String(s % 60).padStart(2, "0") + "." + Math.floor((seconds % 1) * 10);
   }
-  function markDirty() { dirty = true; message.textContent = t.unsaved; }
+  function say(text, state) { message.textContent = text; message.className = state ? "te-" + state : ""; }
+  function markDirty() { dirty = true; say(t.unsaved, "unsaved"); }
 
   function render() {
     list.innerHTML = "";
@@ -35,9 +36,9 @@
       li.dataset.start = s.start;
       li.dataset.end = s.end;
       li.innerHTML =
-        '<div class="te-time"><button type="button" class="button button-small" data-act="play">▶ ' + t.play + '</button><br>' +
+        '<div class="te-time"><button type="button" class="button button-small" data-act="play" aria-label="' + t.play + '">▶</button>' +
         clock(s.start) + "–" + clock(s.end) + "</div>" +
-        '<textarea rows="2" aria-label="' + (i + 1) + '"></textarea>' +
+        '<textarea rows="1" aria-label="' + (i + 1) + '"></textarea>' +
         '<div class="te-tools">' +
         '<label><input type="checkbox" data-field="reviewed"> ' + t.reviewed + "</label>" +
         '<label>' + t.speaker + ' <input type="text" data-field="speaker"></label>' +
@@ -102,6 +103,8 @@
     var i = +event.target.closest(".te-seg").dataset.index;
     segments[i].reviewed = event.target.checked;
     row(i).classList.toggle("reviewed", event.target.checked);
+    // A reviewed sentence is no longer one to check: the uncertain mark goes with the tick.
+    row(i).classList.toggle("unsure", !event.target.checked && !!segments[i].low_confidence);
     markDirty();
   });
   list.addEventListener("focusin", function (event) {
@@ -146,15 +149,15 @@
   });
 
   function save() {
-    message.textContent = "…";
+    say("…", "");
     return fetch(data.urls.save, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
       body: JSON.stringify({ revision: revision, segments: segments }),
     }).then(function (response) {
       return response.json().then(function (body) {
-        if (!response.ok) { message.textContent = body.zh; return; }
-        revision = body.revision; dirty = false; message.textContent = t.saved;
+        if (!response.ok) { say(body.zh, "unsaved"); return; }
+        revision = body.revision; dirty = false; say(t.saved, "saved");
       });
     });
   }
@@ -189,7 +192,7 @@
   function poll() {
     fetch(data.urls.status).then(function (r) { return r.json(); }).then(function (body) {
       if (showJob(body.job)) setTimeout(poll, 2000);
-      else if (body.job && body.job.status === "done" && !dirty) message.textContent = t.done;
+      else if (body.job && body.job.status === "done" && !dirty) say(t.done, "");
     });
   }
 
