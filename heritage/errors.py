@@ -12,9 +12,12 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
-# Endpoints that scripts call (search API and suggestions, the station's uploads and
-# recordings, snippets, the kit board's actions): JSON whatever the Accept header says.
-JSON_PATHS = re.compile(r"^/search/(api|suggest)/|^/recorder/(uploads|recordings)/|^/kits/snippets/|/board/\w+/$")
+# Endpoints that scripts call (search API and suggestions, the station's uploads,
+# recordings and live progress, snippets, the kit board's actions): JSON whatever the
+# Accept header says.
+JSON_PATHS = re.compile(
+    r"^/search/(api|suggest)/|^/station/(uploads|recordings|progress)/|^/kits/snippets/|/board/\w+/$"
+)
 
 
 def wants_json(request) -> bool:
@@ -24,11 +27,12 @@ def wants_json(request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def error_response(request, status: int, code: str, message_zh: str, message_en: str) -> HttpResponse:
-    """The answer to a refused or failed request, as JSON or as a page."""
+def error_response(request, status: int, code: str, message_zh: str, message_en: str, **extra) -> HttpResponse:
+    """The answer to a refused or failed request, as JSON or as a page. ``extra`` goes into
+    the JSON only: what a script needs to put things right (e.g. the chunks still missing)."""
     if wants_json(request):
         return JsonResponse(
-            {"error": code, "zh": message_zh, "en": message_en},
+            {"error": code, "zh": message_zh, "en": message_en, **extra},
             status=status,
             json_dumps_params={"ensure_ascii": False},
         )

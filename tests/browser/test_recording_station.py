@@ -52,7 +52,7 @@ def station(live_server, mic_browser):
     context = mic_browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", bypass_csp=True)
     context.grant_permissions(["microphone"], origin=live_server.url)
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    yield context, context.new_page(), f"{live_server.url}/recorder/", user
+    yield context, context.new_page(), f"{live_server.url}/station/", user
     context.close()
 
 
