@@ -72,7 +72,7 @@ def chosen_narrator(value) -> Narrator:
 
 # What each use means, in the words the consent text reads to the elder (page.html).
 SCOPE_MEANINGS = {
-    ConsentScope.ARCHIVE: "协作者可以听，保存在档案里",
+    ConsentScope.ARCHIVE: "录音保存在村里的档案里",
     ConsentScope.PUBLIC: "所有人可以看和听",
     ConsentScope.COMMERCIAL: "您的话可以用在出售的产品包装和介绍上",
 }

@@ -154,7 +154,7 @@
 
   function keep() {
     var t = take;
-    step("idle");
+    step("idle"); $("elapsed").textContent = "00:00";
     chunksOf(t.id).then(function (chunks) {
       return sha256(new Blob(chunks.map(function (c) { return c.blob; })));
     }).then(function (hash) {
@@ -297,7 +297,7 @@
     list.textContent = "";
     answer.transcript.forEach(function (text) { var li = document.createElement("li"); li.textContent = text; list.appendChild(li); });
     if (running) {
-      say(job.status === "running" ? root.dataset.transcribing : root.dataset.uploaded);
+      say(job.status === "running" ? root.dataset.transcribing : root.dataset.queued);
       setTimeout(function () {
         send("GET", root.dataset.status.replace("/0/", "/" + answer.recording + "/")).then(follow, function () { setTimeout(function () { follow(answer); }, 5000); });
       }, 1500);
