@@ -6,11 +6,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from heritage import accounts, station_urls
+from heritage import accounts
 from heritage import urls as heritage_urls
 from heritage import views as heritage_views
+from heritage.station import urls as station_urls
+from heritage.station import views as station_views
 from ledger import urls as ledger_urls
-from media import urls as recorder_urls
 from search import urls as search_urls
 from stories import urls as stories_urls
 
@@ -25,9 +26,10 @@ urlpatterns = [
     path("search/", include(search_urls)),
     path("kits/", include(stories_urls)),
     path("ledger/", include(ledger_urls)),
-    # The recording station: the page is heritage's (narrators, consent), the uploads media's.
-    path("recorder/", include(station_urls)),
-    path("recorder/", include(recorder_urls)),
+    # The recording station (heritage/station/), mounted once; its old address redirects.
+    path("station/", include(station_urls)),
+    path("recorder/", station_views.moved, name="station_moved"),
+    path("recorder/<path:rest>", station_views.moved, name="station_moved_path"),
     # Every stored file asked for by URL passes the consent gate, with DEBUG on or off:
     # images and renditions are served by it, everything else there is not found.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", heritage_views.media_file, name="media_file"),

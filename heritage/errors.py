@@ -14,9 +14,12 @@ from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
-# Endpoints that scripts call (search API and suggestions, the station's uploads and
-# recordings, snippets, the kit board's actions): JSON whatever the Accept header says.
-JSON_PATHS = re.compile(r"^/search/(api|suggest)/|^/recorder/(uploads|recordings)/|^/kits/snippets/|/board/\w+/$")
+# Endpoints that scripts call (search API and suggestions, the station's uploads,
+# recordings and live progress, snippets, the kit board's actions): JSON whatever the
+# Accept header says.
+JSON_PATHS = re.compile(
+    r"^/search/(api|suggest)/|^/station/(uploads|recordings|progress)/|^/kits/snippets/|/board/\w+/$"
+)
 
 
 def wants_json(request) -> bool:
@@ -27,7 +30,8 @@ def wants_json(request) -> bool:
 
 
 def json_error(status: int, code: str, message_zh: str, message_en: str, **extra) -> JsonResponse:
-    """The one JSON shape of a refusal: ``{"error": code, "zh": …, "en": …}`` (plus ``extra``)."""
+    """The one JSON shape of a refusal: ``{"error": code, "zh": …, "en": …}`` (plus ``extra``:
+    what a script needs to put things right, e.g. the chunks still missing)."""
     body = {"error": code, "zh": message_zh, "en": message_en, **extra}
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
@@ -41,10 +45,10 @@ def error_json(error, status: int = 400, **extra) -> JsonResponse:
     return json_error(getattr(error, "status", status), getattr(error, "code", "error"), error.zh, error.en, **extra)
 
 
-def error_response(request, status: int, code: str, message_zh: str, message_en: str) -> HttpResponse:
-    """The answer to a refused or failed request, as JSON or as a page."""
+def error_response(request, status: int, code: str, message_zh: str, message_en: str, **extra) -> HttpResponse:
+    """The answer to a refused or failed request, as JSON or as a page (``extra`` goes into the JSON only)."""
     if wants_json(request):
-        return json_error(status, code, message_zh, message_en)
+        return json_error(status, code, message_zh, message_en, **extra)
     context = {"status": status, "code": code, "message_zh": message_zh, "message_en": message_en}
     # From 500 up the page stands alone (500.html): the site's frame may need the database.
     template = loader.select_template([f"{status}.html", "500.html" if status >= 500 else "error.html"])

@@ -4,7 +4,7 @@
   SQLite ends the string there ("unterminated string"), PostgreSQL refuses it, and either
   way the view fails with a 500 (a NUL in ``kind=`` did, issue 10 finding 10).
 * A write (PUT, POST…) to an address that does not exist: Django's slash redirect cannot
-  carry a body and, with DEBUG on, answers with the debug page (``PUT /recorder/chunks/0``).
+  carry a body and, with DEBUG on, answers with the debug page (``PUT /station/chunks/0``).
 """
 
 from django.conf import settings

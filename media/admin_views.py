@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .access import check_usable, refuse_withheld
+from . import progress
+from .access import check_usable, refuse_withheld, withheld
 from .models import AudioRecording, Transcript, TranscriptionJob
 from .serving import serve_recording
 from .transcription.editing import EditRejected, latest_revision, save_edit
@@ -28,16 +29,7 @@ def _recording(request, recording_id: int) -> AudioRecording:
 
 
 def _job_state(recording: AudioRecording) -> dict | None:
-    job = TranscriptionJob.objects.filter(recording=recording).first()
-    if job is None:
-        return None
-    return {
-        "status": job.status,
-        "label": job.get_status_display(),
-        "progress": job.progress,
-        "error": job.error,
-        "engine": job.engine,
-    }
+    return progress.job_state(TranscriptionJob.objects.filter(recording=recording).first())
 
 
 @refuse_withheld()
@@ -105,6 +97,23 @@ def transcribe(request, recording_id: int):
 @refuse_withheld(json=True)
 def status(request, recording_id: int):
     return JsonResponse({"job": _job_state(_recording(request, recording_id))})
+
+
+def live_progress(request):
+    """``?id=1&id=2``: the recording list's transcription progress, polled by media/progress.js.
+
+    Recordings whose narrator withdrew archive consent are left out (the gate of
+    media/access.py), as are ids that do not exist: the answer names nothing it may not.
+    """
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+    ids = set(
+        AudioRecording.objects.filter(pk__in=progress.parse_ids(request.GET.getlist("id"))).values_list("pk", flat=True)
+    )
+    answer = progress.progress(sorted(ids - withheld(ids)))
+    for item in answer:
+        item["review"] = reverse("media_transcript_editor", args=[item["id"]])
+    return JsonResponse({"recordings": answer}, json_dumps_params={"ensure_ascii": False})
 
 
 @refuse_withheld()

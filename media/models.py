@@ -49,11 +49,7 @@ class AudioRecording(index.Indexed, models.Model):
     @property
     def transcription_status(self) -> str:
         job = self.transcription_jobs.first()
-        if job is None:
-            return "—"
-        if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
-            return f"{job.get_status_display()} {job.progress:.0f}%"
-        return job.get_status_display()
+        return job.summary if job else "—"
 
 
 class Transcript(models.Model):
@@ -140,6 +136,13 @@ class TranscriptionJob(models.Model):
 
     def __str__(self):
         return f"{self.recording} · {self.get_status_display()} {self.progress:.0f}%"
+
+    @property
+    def summary(self) -> str:
+        """What a list shows: "转写中 42%" while it runs, then "完成" or "失败"."""
+        if self.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            return f"{self.get_status_display()} {self.progress:.0f}%"
+        return self.get_status_display()
 
 
 class Correction(models.Model):

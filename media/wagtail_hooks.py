@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel
@@ -50,9 +52,20 @@ def transcript_editor_urls():
         path("transcripts/<int:recording_id>/save/", admin_views.save, name="media_transcript_save"),
         path("transcripts/<int:recording_id>/transcribe/", admin_views.transcribe, name="media_transcript_transcribe"),
         path("transcripts/<int:recording_id>/status/", admin_views.status, name="media_transcript_status"),
+        path("transcripts/progress/", admin_views.live_progress, name="media_transcription_progress"),
         path("transcripts/<int:recording_id>/audio/", admin_views.audio, name="media_transcript_audio"),
         path("transcripts/<int:recording_id>/export/<str:fmt>/", admin_views.export, name="media_transcript_export"),
     ]
+
+
+@hooks.register("insert_global_admin_js")
+def live_progress_js():
+    """The recording list shows transcription progress as it happens (media/static/media/progress.js)."""
+    return format_html(
+        '<script src="{}" data-url="{}" defer></script>',
+        static("media/progress.js"),
+        reverse("media_transcription_progress"),
+    )
 
 
 @hooks.register("register_snippet_listing_buttons")

@@ -252,7 +252,7 @@ RECORDING_MAX_SECONDS = float(os.environ.get("RECORDING_MAX_SECONDS", 4 * 3600))
 # The recording station sends recordings in chunks of at most this size (media/uploads.py);
 # what the station adds to a recording (narrator, consent) is heritage's business.
 RECORDING_CHUNK_MAX_BYTES = 8 * 1024 * 1024
-RECORDING_STATION_HOOKS = "heritage.station.StationHooks"
+RECORDING_STATION_HOOKS = "heritage.station.rules.StationHooks"
 # Unfinished uploads untouched this many days are removed by `recorder_uploads --clean`.
 RECORDING_STALE_DAYS = int(os.environ.get("RECORDING_STALE_DAYS", 7))
 # Above this peak level (dBFS) a recording is not silent.

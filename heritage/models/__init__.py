@@ -1,3 +1,5 @@
+# The station's models live with the station (heritage/station/); their app label stays heritage.
+from ..station.models import StationRecording, StationRecordingKind, TopicPrompt
 from .evidence import ConsentMethod
 from .glossary import GlossaryTerm
 from .images import HeritageImage, HeritageRendition
@@ -22,7 +24,6 @@ from .people import (
     Narrator,
     User,
 )
-from .station import StationRecording, StationRecordingKind, TopicPrompt
 from .taxonomy import Theme
 
 __all__ = [

@@ -55,7 +55,7 @@ def test_public_pages_and_the_station_run_without_a_violation(browser, live_serv
     recorder = f.villager()
     grant(recorder, Role.RECORDER)
     context, page, station_violations = _watched(browser, live_server, recorder)
-    page.goto(live_server.url + "/recorder/")
+    page.goto(live_server.url + "/station/")
     page.wait_for_load_state("networkidle")
     context.close()
     assert violations + station_violations == []

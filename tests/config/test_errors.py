@@ -61,7 +61,7 @@ def test_a_nul_in_a_form_field_or_a_json_body_is_a_400(debug):
 
 @pytest.mark.django_db
 def test_a_write_to_an_address_that_does_not_exist_is_a_400(debug):
-    response = Client(raise_request_exception=False).put("/recorder/chunks/0", b"audio", content_type="audio/webm")
+    response = Client(raise_request_exception=False).put("/station/chunks/0", b"audio", content_type="audio/webm")
     assert response.status_code == 400
     assert "这个地址不接受这种请求" in _no_leak(response)
 

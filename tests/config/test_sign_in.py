@@ -27,7 +27,7 @@ def _sign_in(client, username, password=PASSWORD, url="/accounts/login/", **extr
     ("roles", "start"),
     [
         ((Role.FACILITATOR,), "/admin/"),
-        ((Role.RECORDER,), "/recorder/"),
+        ((Role.RECORDER,), "/station/"),
         ((Role.PARTICIPANT,), "/kits/"),
         ((Role.SELLER,), "/kits/shelf/"),
         ((Role.COMMUNITY,), "/archive/"),
@@ -56,7 +56,7 @@ def test_the_profile_address_never_answers_404(client):
     anonymous = client.get("/accounts/profile/")
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
     client.force_login(_person(Role.RECORDER))
-    assert client.get("/accounts/profile/")["Location"] == "/recorder/"
+    assert client.get("/accounts/profile/")["Location"] == "/station/"
     client.force_login(_person())
     assert client.get("/accounts/profile/")["Location"] == "/archive/"
 

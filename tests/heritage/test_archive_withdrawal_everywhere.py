@@ -43,7 +43,7 @@ def _admin_urls(voice):
 
 def _recorder_urls(voice):
     pk = voice["recording"].pk
-    return [f"/recorder/recordings/{pk}/", f"/recorder/recordings/{pk}/audio"]
+    return [f"/station/recordings/{pk}/", f"/station/recordings/{pk}/audio"]
 
 
 def _withdraw_archive(voice):
@@ -71,12 +71,12 @@ def test_the_recorder_no_longer_reaches_their_own_recording(voice, client):
     client.force_login(voice["recorder"])
     for url in _recorder_urls(voice):
         assert client.get(url).status_code == 200, url
-    assert "李桂芬讲腊肉" in client.get("/recorder/mine/").content.decode()
+    assert "李桂芬讲腊肉" in client.get("/station/mine/").content.decode()
     _withdraw_archive(voice)
     for url in _recorder_urls(voice):
         assert client.get(url).status_code == 404, url
     assert client.get(_recorder_urls(voice)[0]).json()["zh"].startswith("讲述人已撤回存档同意")
-    assert "李桂芬讲腊肉" not in client.get("/recorder/mine/").content.decode()
+    assert "李桂芬讲腊肉" not in client.get("/station/mine/").content.decode()
 
 
 def test_a_public_display_withdrawal_leaves_the_archive_to_facilitators(voice, client):

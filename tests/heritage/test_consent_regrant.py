@@ -49,7 +49,7 @@ def test_a_recorder_regranting_a_withdrawn_scope_leaves_it_pending(li, recorder,
     person, page = li
     assert client.get(page.url).status_code == 404
     client.force_login(recorder)
-    response = client.post(f"/recorder/narrators/{person.pk}/consent-form", {"scope": ALL, "photo": _photo()})
+    response = client.post(f"/station/narrators/{person.pk}/consent-form", {"scope": ALL, "photo": _photo()})
     assert response.status_code == 302 and "error" not in response["Location"]
     new = Consent.objects.filter(narrator=person, withdrawn_at=None).exclude(scope="archive")
     assert sorted(c.scope for c in new) == ["commercial", "public"]
@@ -61,16 +61,16 @@ def test_a_recorder_regranting_a_withdrawn_scope_leaves_it_pending(li, recorder,
     assert client.get(page.url).status_code == 404
     # A second attempt adds nothing more: the grant is already waiting.
     client.force_login(recorder)
-    client.post(f"/recorder/narrators/{person.pk}/consent-form", {"scope": ALL, "photo": _photo()})
+    client.post(f"/station/narrators/{person.pk}/consent-form", {"scope": ALL, "photo": _photo()})
     assert Consent.objects.filter(narrator=person, status=ConsentStatus.PENDING).count() == 2
 
 
 def test_a_scope_never_withdrawn_is_granted_at_once_and_logged(recorder, client):
     _, index = f.site_tree()
     client.force_login(recorder)
-    response = client.post("/recorder/narrators/", {"name": "周永福"})
+    response = client.post("/station/start/", {"go": "new", "name": "周永福"})
     narrator_id = int(response["Location"].split("narrator=")[1].split("&")[0])
-    client.post(f"/recorder/narrators/{narrator_id}/consent-form", {"scope": ALL, "photo": _photo()})
+    client.post(f"/station/narrators/{narrator_id}/consent-form", {"scope": ALL, "photo": _photo()})
     consents = Consent.objects.filter(narrator_id=narrator_id)
     assert sorted(c.scope for c in consents) == sorted(ALL)
     assert all(c.status == ConsentStatus.CONFIRMED and c.is_active() for c in consents)
@@ -85,7 +85,7 @@ def test_a_scope_never_withdrawn_is_granted_at_once_and_logged(recorder, client)
 def test_a_facilitator_confirms_the_pending_grant_in_the_admin(li, recorder, client):
     person, page = li
     client.force_login(recorder)
-    client.post(f"/recorder/narrators/{person.pk}/consent-form", {"scope": ALL, "photo": _photo()})
+    client.post(f"/station/narrators/{person.pk}/consent-form", {"scope": ALL, "photo": _photo()})
     facilitator = f.facilitator()
     client.force_login(facilitator)
     edit = client.get(f"/admin/snippets/heritage/narrator/edit/{person.pk}/").content.decode()

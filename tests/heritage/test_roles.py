@@ -83,11 +83,11 @@ VIEWS = [
         Outcome(200, "", absent="寨子里的辣子鸡"),
         Outcome(200, "", absent="寨子里的辣子鸡"),
     ),
-    ("recording page", "get", lambda o: "/recorder/", None, RECORDING, Outcome(200, "录音站"), SIGN_IN, FORBIDDEN),
+    ("recording page", "get", lambda o: "/station/", None, RECORDING, Outcome(200, "录音站"), SIGN_IN, FORBIDDEN),
     (
         "recording page, a narrator",
         "get",
-        lambda o: f"/recorder/?narrator={o['narrator'].pk}",
+        lambda o: f"/station/?narrator={o['narrator'].pk}",
         None,
         RECORDING,
         Outcome(200, "王秀英"),
@@ -97,27 +97,27 @@ VIEWS = [
     (
         "add a narrator",
         "post",
-        lambda o: "/recorder/narrators/",
-        lambda o: {"name": "李桂芬", "village": "立碑村"},
+        lambda o: "/station/start/",
+        lambda o: {"go": "new", "name": "李桂芬", "village": "立碑村"},
         RECORDING,
-        Outcome(302, "/recorder/?narrator=", absent="error"),
+        Outcome(302, "/station/?narrator=", absent="error"),
         SIGN_IN,
         FORBIDDEN,
     ),
     (
         "signed consent form",
         "post",
-        lambda o: f"/recorder/narrators/{o['narrator'].pk}/consent-form",
+        lambda o: f"/station/narrators/{o['narrator'].pk}/consent-form",
         lambda o: {"scope": ["archive", "public"], "photo": o["form photo"]},
         RECORDING,
-        Outcome(302, lambda o: f"/recorder/?narrator={o['narrator'].pk}", absent="error"),
+        Outcome(302, lambda o: f"/station/?narrator={o['narrator'].pk}", absent="error"),
         SIGN_IN,
         FORBIDDEN,
     ),
     (
         "upload status",
         "get",
-        lambda o: f"/recorder/uploads/{o['upload']['id']}/",
+        lambda o: f"/station/uploads/{o['upload']['id']}/",
         None,
         RECORDING,
         Outcome(200, '"received": 0'),
@@ -127,7 +127,7 @@ VIEWS = [
     (
         "upload a chunk",
         "put",
-        lambda o: f"/recorder/uploads/{o['upload']['id']}/chunks/0?offset=0",
+        lambda o: f"/station/uploads/{o['upload']['id']}/chunks/0?offset=0",
         lambda o: b"abc",
         RECORDING,
         Outcome(200, '"received": 3'),
@@ -137,7 +137,7 @@ VIEWS = [
     (
         "commit an upload",
         "post",
-        lambda o: f"/recorder/uploads/{o['ready upload']['id']}/commit",
+        lambda o: f"/station/uploads/{o['ready upload']['id']}/commit",
         lambda o: json.dumps(_upload_body({"upload": o["ready upload"]})),
         RECORDING,
         Outcome(200, '"state": "done"'),
@@ -147,7 +147,7 @@ VIEWS = [
     (
         "own recordings list",
         "get",
-        lambda o: "/recorder/mine/",
+        lambda o: "/station/mine/",
         None,
         RECORDING,
         Outcome(200, lambda o: o["own"].title),
@@ -157,7 +157,7 @@ VIEWS = [
     (
         "own recording",
         "get",
-        lambda o: f"/recorder/recordings/{o['own'].pk}/",
+        lambda o: f"/station/recordings/{o['own'].pk}/",
         None,
         RECORDING,
         Outcome(200, lambda o: f'"sha256": "{o["own"].sha256}"'),
@@ -167,7 +167,7 @@ VIEWS = [
     (
         "own recording audio",
         "get",
-        lambda o: f"/recorder/recordings/{o['own'].pk}/audio",
+        lambda o: f"/station/recordings/{o['own'].pk}/audio",
         None,
         RECORDING,
         Outcome(200, "audio/webm"),
@@ -177,7 +177,7 @@ VIEWS = [
     (
         "other's recording",
         "get",
-        lambda o: f"/recorder/recordings/{o['other'].pk}/",
+        lambda o: f"/station/recordings/{o['other'].pk}/",
         None,
         {Role.FACILITATOR},
         Outcome(200, lambda o: f'"sha256": "{o["other"].sha256}"'),
@@ -187,7 +187,7 @@ VIEWS = [
     (
         "other's recording audio",
         "get",
-        lambda o: f"/recorder/recordings/{o['other'].pk}/audio",
+        lambda o: f"/station/recordings/{o['other'].pk}/audio",
         None,
         {Role.FACILITATOR},
         Outcome(200, "audio/webm"),
@@ -438,7 +438,7 @@ def test_a_photographed_signed_form_becomes_consent_witnessed_by_the_recorder(cl
     photo.seek(0)
     photo.name = "form.jpg"
     response = client.post(
-        f"/recorder/narrators/{elder.pk}/consent-form", {"scope": ["archive", "commercial"], "photo": photo}
+        f"/station/narrators/{elder.pk}/consent-form", {"scope": ["archive", "commercial"], "photo": photo}
     )
     assert response.status_code == 302 and "error" not in response["Location"]
     consents = Consent.objects.filter(narrator=elder)
@@ -458,7 +458,7 @@ def test_a_file_that_is_not_a_photo_is_refused_and_records_nothing(client):
     elder = f.narrator("张德明")
     fake = BytesIO(b"not an image")
     fake.name = "form.jpg"
-    response = client.post(f"/recorder/narrators/{elder.pk}/consent-form", {"scope": ["archive"], "photo": fake})
+    response = client.post(f"/station/narrators/{elder.pk}/consent-form", {"scope": ["archive"], "photo": fake})
     assert response.status_code == 302 and "error" in response["Location"]
     assert not Consent.objects.filter(narrator=elder).exists()
 

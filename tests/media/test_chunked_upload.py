@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from heritage.models import Consent, StationRecording
 from heritage.roles import Role, grant
-from heritage.station import StationHooks
+from heritage.station.rules import StationHooks
 from media import uploads
 from media.models import AudioRecording, UploadSession, UploadState
 
@@ -42,7 +42,7 @@ def split(data: bytes, size: int) -> list[tuple[int, bytes]]:
 
 def put(client, upload_id, index, offset, data):
     return client.put(
-        f"/recorder/uploads/{upload_id}/chunks/{index}?offset={offset}", data, content_type="application/octet-stream"
+        f"/station/uploads/{upload_id}/chunks/{index}?offset={offset}", data, content_type="application/octet-stream"
     )
 
 
@@ -54,7 +54,7 @@ def commit(client, upload_id, data, count, narrator, filename="take.webm", **met
         "filename": filename,
         "meta": {"narrator": narrator.pk, "kind": "story", **meta},
     }
-    return client.post(f"/recorder/uploads/{upload_id}/commit", json.dumps(body), content_type="application/json")
+    return client.post(f"/station/uploads/{upload_id}/commit", json.dumps(body), content_type="application/json")
 
 
 def send_whole(client, data, narrator, **meta):
@@ -74,7 +74,7 @@ def test_chunks_sent_out_of_order_and_twice_become_one_recording_byte_for_byte(
     for index in [*reversed(range(len(pieces))), 0, 1]:
         offset, piece = pieces[index]
         assert put(client, upload_id, index, offset, piece).status_code == 200
-    status = client.get(f"/recorder/uploads/{upload_id}/").json()
+    status = client.get(f"/station/uploads/{upload_id}/").json()
     assert status["received"] == len(data) and len(status["chunks"]) == len(pieces)
 
     response = commit(client, upload_id, data, len(pieces), narrator, filename=f"take.{kind}")
@@ -96,7 +96,7 @@ def test_status_tells_which_bytes_arrived_so_the_phone_resumes_after_a_drop(make
     pieces = split(data, 2048)
     for index in (0, 1, 3):
         put(client, upload_id, index, *pieces[index])
-    status = client.get(f"/recorder/uploads/{upload_id}/").json()
+    status = client.get(f"/station/uploads/{upload_id}/").json()
     assert status["received"] == 2 * 2048 and [c[0] for c in status["chunks"]] == [0, 1, 3]
 
     response = commit(client, upload_id, data, len(pieces), narrator)
@@ -153,7 +153,7 @@ def test_another_users_upload_is_not_found_and_cannot_be_added_to(make_audio, cl
     other = f.villager()
     grant(other, Role.RECORDER)
     client.force_login(other)
-    assert client.get(f"/recorder/uploads/{upload_id}/").status_code == 404
+    assert client.get(f"/station/uploads/{upload_id}/").status_code == 404
     assert put(client, upload_id, 1, 3, b"def").status_code == 404
 
 
@@ -168,7 +168,7 @@ def test_a_chunk_written_twice_leaves_one_file_and_no_temporary(client, recorder
 def test_a_redone_take_is_forgotten(client, recorder):
     upload_id = uuid.uuid4()
     put(client, upload_id, 0, 0, b"abc")
-    assert client.delete(f"/recorder/uploads/{upload_id}/").status_code == 200
+    assert client.delete(f"/station/uploads/{upload_id}/").status_code == 200
     assert not UploadSession.objects.filter(pk=upload_id).exists()
     assert not (uploads.partial_root() / str(upload_id)).exists()
 
@@ -204,14 +204,14 @@ def test_a_chunk_larger_than_the_limit_is_refused_and_leaves_nothing(client, rec
     assert put(client, upload_id, 0, 0, b"x" * 16).status_code == 200
     refused(put(client, upload_id, 1, 16, b"y" * 17), "这一段太大了")
     assert part_files(upload_id) == ["000000-0.part"]
-    assert client.get(f"/recorder/uploads/{upload_id}/").json()["received"] == 16
+    assert client.get(f"/station/uploads/{upload_id}/").json()["received"] == 16
 
 
 def test_a_chunk_that_arrives_shorter_than_announced_is_refused(client, recorder):
     """The phone lost the signal mid-chunk: fewer bytes than Content-Length arrive."""
     upload_id = uuid.uuid4()
     response = client.put(
-        f"/recorder/uploads/{upload_id}/chunks/0?offset=0",
+        f"/station/uploads/{upload_id}/chunks/0?offset=0",
         content_type="application/octet-stream",
         CONTENT_LENGTH="10",
         **{"wsgi.input": io.BytesIO(b"abc")},

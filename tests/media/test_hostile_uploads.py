@@ -147,7 +147,7 @@ def test_a_duplicate_upload_does_not_name_the_recording_it_repeats(make_audio, c
     client.force_login(recorder)
     narrator = f.narrator("王秀英", scopes=("archive",))
     upload_id = uuid.uuid4()
-    url = f"/recorder/uploads/{upload_id}/chunks/0?offset=0"
+    url = f"/station/uploads/{upload_id}/chunks/0?offset=0"
     assert client.put(url, data, content_type="application/octet-stream").status_code == 200
     body = {
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -156,9 +156,9 @@ def test_a_duplicate_upload_does_not_name_the_recording_it_repeats(make_audio, c
         "filename": "take.webm",
         "meta": {"narrator": narrator.pk, "kind": "story"},
     }
-    response = client.post(f"/recorder/uploads/{upload_id}/commit", json.dumps(body), content_type="application/json")
+    response = client.post(f"/station/uploads/{upload_id}/commit", json.dumps(body), content_type="application/json")
     assert response.status_code == 409
     assert response.json()["error"] == "duplicate" and "已经在档案里" in response.json()["zh"]
-    status = client.get(f"/recorder/uploads/{upload_id}/").json()
+    status = client.get(f"/station/uploads/{upload_id}/").json()
     text = json.dumps([response.json(), status], ensure_ascii=False)
     assert "李桂芬" not in text and "家事" not in text

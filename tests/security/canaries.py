@@ -17,9 +17,9 @@ from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from heritage import station
 from heritage.models import Consent, ConsentScope, FamilyMemoryPage, HeritageImage, RecipePage
 from heritage.roles import Role
+from heritage.station import rules as station
 from media.ingest import ingest
 from stories.models import BrandKit, KitPhoto, KitSnippet, StorySnippet, Workshop
 

@@ -266,8 +266,11 @@ CASES: dict[str, Callable[[Archive], list[Req]]] = {
         _get(reverse("station:page")),
         _get(f"{reverse('station:page')}?narrator={a.narrator.pk}"),
     ],
-    "station:add_narrator": lambda a: [
-        Req("POST", reverse("station:add_narrator"), b"name=", "application/x-www-form-urlencoded")
+    "station:start": lambda a: [
+        Req("POST", reverse("station:start"), b"go=new&name=", "application/x-www-form-urlencoded"),
+        Req(
+            "POST", reverse("station:start"), f"narrator={a.narrator.pk}".encode(), "application/x-www-form-urlencoded"
+        ),
     ],
     # No photo: refused, after the view has decided who may ask.
     "station:consent_form": lambda a: [
@@ -278,13 +281,25 @@ CASES: dict[str, Callable[[Archive], list[Req]]] = {
             "application/x-www-form-urlencoded",
         )
     ],
-    "recorder:upload": lambda a: [_get(reverse("recorder:upload", args=[UPLOAD_ID]))],
-    "recorder:upload_chunk": lambda a: [_get(reverse("recorder:upload_chunk", args=[UPLOAD_ID, 0]))],
-    "recorder:upload_commit": lambda a: [_json("POST", reverse("recorder:upload_commit", args=[UPLOAD_ID]), {})],
-    "recorder:mine": lambda a: [_get(reverse("recorder:mine"))],
-    "recorder:recording": lambda a: [_get(reverse("recorder:recording", args=[a.recording.pk]))],
-    "recorder:recording_audio": lambda a: [
-        _get(reverse("recorder:recording_audio", args=[a.recording.pk]), serves="recording")
+    "station:upload": lambda a: [_get(reverse("station:upload", args=[UPLOAD_ID]))],
+    "station:upload_chunk": lambda a: [_get(reverse("station:upload_chunk", args=[UPLOAD_ID, 0]))],
+    "station:upload_commit": lambda a: [_json("POST", reverse("station:upload_commit", args=[UPLOAD_ID]), {})],
+    "station:mine": lambda a: [_get(reverse("station:mine"))],
+    "station:recording": lambda a: [_get(reverse("station:recording", args=[a.recording.pk]))],
+    "station:recording_audio": lambda a: [
+        _get(reverse("station:recording_audio", args=[a.recording.pk]), serves="recording")
+    ],
+    # Live transcription progress (the station's lists, the admin's recording list): asked
+    # for the canary recording and an id that does not exist.
+    "station:progress": lambda a: [_get(f"{reverse('station:progress')}?id={a.recording.pk}&id=999999")],
+    "media_transcription_progress": lambda a: [
+        _get(f"{reverse('media_transcription_progress')}?id={a.recording.pk}&id=999999")
+    ],
+    # The station's old address: a redirect, whatever follows it.
+    "station_moved": lambda a: [_get("/recorder/")],
+    "station_moved_path": lambda a: [
+        _get(f"/recorder/recordings/{a.recording.pk}/"),
+        _get(f"/recorder/?narrator={a.narrator.pk}"),
     ],
     # Every file under /media/ passes one checked view (heritage/media_gate.py): image
     # originals and renditions of the canary portrait and page photo.

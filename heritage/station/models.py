@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-from .people import Narrator
+from ..models.people import Narrator
 
 
 class TopicPrompt(models.Model):

@@ -5,9 +5,26 @@
 // says it holds, and the commit carries the SHA-256 the phone computed.
 (function () {
   "use strict";
-  var root = document.getElementById("recorder");
-  if (!root) return;
   var $ = function (id) { return document.getElementById(id); };
+
+  // Read aloud (the consent text; what was agreed): only where the phone can speak, and
+  // never in the way where it cannot. Browsers may refuse to speak before a tap, so the
+  // automatic reading is a try and the button stays for a second hearing.
+  function speak(text) {
+    var words = new SpeechSynthesisUtterance(text);
+    words.lang = "zh-CN"; words.rate = 0.85;
+    try { speechSynthesis.cancel(); speechSynthesis.speak(words); } catch (e) { /* silent phone: the text is on screen */ }
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("button.speaks"), function (button) {
+    if (!window.speechSynthesis || !window.SpeechSynthesisUtterance) return;
+    var text = function () { return $(button.dataset.textOf).textContent.replace(/\s+/g, " ").trim(); };
+    button.hidden = false;
+    button.addEventListener("click", function () { speak(text()); });
+    if ("autoplay" in button.dataset) speak(text());
+  });
+
+  var root = $("recorder");
+  if (!root) return;
   var base = root.dataset.uploads.replace(/ID\/$/, "");
   var csrf = root.dataset.csrf;
   var MIMES = [["audio/webm;codecs=opus", ".webm"], ["audio/mp4;codecs=mp4a.40.2", ".m4a"], ["audio/mp4", ".m4a"], ["audio/webm", ".webm"]];
@@ -16,6 +33,13 @@
 
   function say(text) { $("status").textContent = text; }
   function show(id, on) { $(id).hidden = !on; }
+  // Only the buttons that make sense: before recording 开始录音; while recording 暂停 and
+  // 停止; after stopping 保留 and 重录 (with the playback).
+  var STEPS = { idle: ["rec"], recording: ["pause", "stop"], review: ["review"] };
+  function step(name) {
+    ["rec", "pause", "stop", "review"].forEach(function (id) { show(id, STEPS[name].indexOf(id) >= 0); });
+    root.dataset.step = name;
+  }
   function uuid() {
     if (crypto.randomUUID) return crypto.randomUUID();
     var b = crypto.getRandomValues(new Uint8Array(16));
@@ -91,7 +115,8 @@
       recorder.start(1000);
       meter(audioContext.createMediaStreamSource(stream));
       started = Date.now(); elapsedBefore = 0; ticking = setInterval(tick, 250);
-      show("rec", false); show("pause", true); show("stop", true); show("review", false);
+      $("pause").textContent = root.dataset.pause;
+      step("recording");
       say(root.dataset.recording);
     }, function () { say(root.dataset.nomic); });
   }
@@ -115,7 +140,7 @@
       take.state = "recorded";
       saveTake(take).then(function () { return chunksOf(take.id); }).then(function (chunks) {
         $("playback").src = URL.createObjectURL(new Blob(chunks.map(function (c) { return c.blob; }), { type: recorder.mimeType }));
-        show("pause", false); show("stop", false); show("review", true); show("rec", false);
+        step("review");
         say(root.dataset.review);
       });
     }, 100);
@@ -129,7 +154,7 @@
 
   function keep() {
     var t = take;
-    show("review", false); show("rec", true);
+    step("idle"); $("elapsed").textContent = "00:00";
     chunksOf(t.id).then(function (chunks) {
       return sha256(new Blob(chunks.map(function (c) { return c.blob; })));
     }).then(function (hash) {
@@ -141,7 +166,7 @@
 
   function redo() {
     var id = take.id;
-    show("review", false); show("rec", true); $("elapsed").textContent = "00:00";
+    step("idle"); $("elapsed").textContent = "00:00";
     dropTake(id).then(render);
     send("DELETE", base + id + "/").catch(function () { /* the server forgets it after a week */ });
   }
@@ -169,11 +194,43 @@
     });
   }
 
+  // fetch() cannot report an upload's progress; XMLHttpRequest can, chunk by chunk.
+  function put(url, blob, progress) {
+    return new Promise(function (ok, fail) {
+      var xhr = new XMLHttpRequest();
+      xhr.open("PUT", url);
+      xhr.setRequestHeader("X-CSRFToken", csrf);
+      xhr.upload.onprogress = function (event) { progress(event.loaded); };
+      xhr.onload = function () {
+        var data = {};
+        try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON: the status says enough */ }
+        data.httpStatus = xhr.status; ok(data);
+      };
+      xhr.onerror = function () { fail(new TypeError("network")); };
+      xhr.send(blob);
+    });
+  }
+
+  // Bytes the server has of a kept take, as they go: the truth, not a guess.
+  function sending(t, chunks, extra) {
+    if (t.state !== "kept") return;
+    var sent = extra;
+    chunks.forEach(function (c) { if (c.sent) sent += c.blob.size; });
+    sent = Math.min(sent, t.size);
+    show("sending", true);
+    $("sent").value = t.size ? Math.round(100 * sent / t.size) : 100;
+    $("sent-label").textContent = root.dataset.sent + " " + kb(sent) + " / " + kb(t.size);
+    root.dataset.sentBytes = sent;
+  }
+  function kb(bytes) { return (bytes / 1024).toFixed(bytes < 10240 ? 1 : 0) + " KB"; }
+
   function upload(t) {
     return sync(t).then(function () { return chunksOf(t.id); }).then(function (chunks) {
       var next = chunks.filter(function (c) { return !c.sent; })[0];
+      sending(t, chunks, 0);
       if (next) {
-        return send("PUT", base + t.id + "/chunks/" + next.index + "?offset=" + next.offset, next.blob).then(function (r) {
+        var url = base + t.id + "/chunks/" + next.index + "?offset=" + next.offset;
+        return put(url, next.blob, function (loaded) { sending(t, chunks, loaded); }).then(function (r) {
           if (r.httpStatus >= 400) throw r;
           next.sent = true;
           return request(store("chunks", "readwrite").put(next)).then(function () { return upload(t); });
@@ -226,17 +283,28 @@
     });
   }
 
+  // After the upload: the job's own state and progress as the worker writes it, then the
+  // transcript and a link to review it.
   function follow(answer) {
+    if (!answer || answer.httpStatus >= 400) return;
+    show("sending", false);
     show("result", true);
-    var job = answer.job;
+    var job = answer.job, running = job && (job.status === "queued" || job.status === "running");
     $("progress").value = job ? job.progress : 100;
-    $("job").textContent = job ? job.label + " " + Math.round(job.progress) + "%" : root.dataset.saved;
+    $("job").textContent = job ? job.label + (running ? " " + Math.round(job.progress) + "%" : "") : root.dataset.saved;
+    if (job && job.error) $("job").textContent += "：" + job.error;
     var list = $("transcript");
     list.textContent = "";
     answer.transcript.forEach(function (text) { var li = document.createElement("li"); li.textContent = text; list.appendChild(li); });
-    if (job && (job.status === "queued" || job.status === "running")) {
-      setTimeout(function () { send("GET", root.dataset.status.replace("/0/", "/" + answer.recording + "/")).then(follow); }, 2000);
+    if (running) {
+      say(job.status === "running" ? root.dataset.transcribing : root.dataset.queued);
+      setTimeout(function () {
+        send("GET", root.dataset.status.replace("/0/", "/" + answer.recording + "/")).then(follow, function () { setTimeout(function () { follow(answer); }, 5000); });
+      }, 1500);
+      return;
     }
+    if (job && job.status === "done") say(root.dataset.transcribed);
+    if (answer.review && job) { $("review-link").href = answer.review; show("review-link", true); }
   }
 
   function render() {
@@ -272,11 +340,6 @@
   if ($("next-prompt")) $("next-prompt").addEventListener("click", function () {
     shown = (shown + 1) % prompts.length;
     $("prompt").textContent = prompts[shown];
-  });
-  if ($("read-aloud") && window.speechSynthesis) $("read-aloud").addEventListener("click", function () {
-    var words = new SpeechSynthesisUtterance($("consent-text").textContent);
-    words.lang = "zh-CN"; words.rate = 0.85;
-    speechSynthesis.cancel(); speechSynthesis.speak(words);
   });
 
   $("rec").addEventListener("click", start);

@@ -3,8 +3,9 @@
 Consent comes before the first recording (Oral History Association: informed consent
 before recording), either spoken on tape at the station or as a photographed signed
 form. Each chosen scope becomes one :class:`Consent` row, witnessed by the signed-in
-user. The upload machinery (``media/uploads.py``) calls :class:`StationHooks` to check
-what a recording is for and to file it under its narrator.
+user. The upload machinery (``media/uploads.py``) calls :class:`StationHooks` (named in
+settings.RECORDING_STATION_HOOKS) to check what a recording is for and to file it under
+its narrator.
 """
 
 from django.contrib.auth.models import Group
@@ -17,8 +18,8 @@ from wagtail.models import Collection, CollectionViewRestriction
 
 from media.exceptions import BilingualError
 
-from . import consent_log
-from .models import (
+from .. import consent_log
+from ..models import (
     Consent,
     ConsentMethod,
     ConsentScope,
@@ -28,7 +29,7 @@ from .models import (
     StationRecordingKind,
     TopicPrompt,
 )
-from .roles import GROUP_NAMES, Role
+from ..roles import GROUP_NAMES, Role
 
 FORM_MAX_BYTES = 15 * 1024 * 1024
 CONSENT_COLLECTION = "同意书 consent forms"
@@ -60,6 +61,38 @@ def create_narrator(name: str, village: str = "") -> Narrator:
     if not name:
         raise StationError("请填写讲述人的姓名", "the narrator's name is required")
     return Narrator.objects.create(name=name[:100], village=(village.strip() or "立碑村")[:100])
+
+
+def chosen_narrator(value) -> Narrator:
+    try:
+        return Narrator.objects.get(pk=int(value))
+    except (TypeError, ValueError, Narrator.DoesNotExist) as error:
+        raise StationError("请先选择讲述人", "choose the narrator first") from error
+
+
+# What each use means, in the words the consent text reads to the elder (page.html).
+SCOPE_MEANINGS = {
+    ConsentScope.ARCHIVE: "录音保存在村里的档案里",
+    ConsentScope.PUBLIC: "所有人可以看和听",
+    ConsentScope.COMMERCIAL: "您的话可以用在出售的产品包装和介绍上",
+}
+
+
+def agreement(narrator: Narrator) -> list[dict]:
+    """What the narrator has agreed to now, scope by scope, for the recorder to read back
+    before recording starts (Oral History Association: informed consent, confirmed)."""
+    held = set(Consent.objects.active().filter(narrator=narrator).values_list("scope", flat=True))
+    pending = set(narrator.pending_consents().values_list("scope", flat=True))
+    return [
+        {
+            "scope": scope.value,
+            "label": scope.label,
+            "meaning": SCOPE_MEANINGS[scope],
+            "agreed": scope.value in held,
+            "pending": scope.value in pending and scope.value not in held,
+        }
+        for scope in ConsentScope
+    ]
 
 
 def clean_scopes(scopes) -> list[str]:
@@ -151,10 +184,7 @@ class StationHooks:
 
     @staticmethod
     def clean(meta: dict, user) -> dict:
-        try:
-            narrator = Narrator.objects.get(pk=int(meta.get("narrator")))
-        except (TypeError, ValueError, Narrator.DoesNotExist) as error:
-            raise StationError("请先选择讲述人", "choose the narrator first") from error
+        narrator = chosen_narrator(meta.get("narrator"))
         kind = meta.get("kind") or StationRecordingKind.STORY
         if kind not in StationRecordingKind.values:
             raise StationError("录音类型不正确", "unknown recording kind")
