@@ -105,8 +105,9 @@ def _consent_instants(now: datetime) -> list[datetime]:
 def next_instant(token: str, now: datetime) -> str:
     """The first consent change still ahead of ``now``, as text ("-" when none)."""
     known = _instants.get(token)
-    if known is None or now < known[0]:
-        # A new generation, or a clock moved back (tests): ask the database again.
+    if known is None or now < known[0] or token == "0":
+        # A new generation, a clock moved back (tests), or no token written yet (a fresh
+        # data folder, whose "0" another folder's database also had): ask the database again.
         _instants.clear()
         known = _instants[token] = (now, _consent_instants(now))
     ahead = next((instant for instant in known[1] if instant > now), None)
