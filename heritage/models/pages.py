@@ -298,11 +298,12 @@ class RecipePage(HeritageItem):
 
         context = super().get_context(request, *args, **kwargs)
         context["photo"] = photo(self, request.user)
-        context["json_ld"] = self.json_ld(request)
+        context["json_ld"] = self.json_ld(request, context["photo"])
         return context
 
-    def json_ld(self, request=None) -> str:
-        """schema.org Recipe, as search engines read it."""
+    def json_ld(self, request=None, photo=None) -> str:
+        """schema.org Recipe, as search engines read it; ``photo`` only as the image gate gave it
+        (heritage.pictures.photo), never the page's own field."""
         data = {
             "@context": "https://schema.org",
             "@type": "Recipe",
@@ -321,8 +322,8 @@ class RecipePage(HeritageItem):
             "keywords": ", ".join(tag.name for tag in self.tags.all()) or None,
             "url": self.get_full_url(request),
         }
-        if self.photo_id:
-            data["image"] = self.photo.get_rendition("fill-800x800").full_url
+        if photo is not None:
+            data["image"] = photo.get_rendition("fill-800x800").full_url
         text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
         # Inside <script>, "</" would end the element early.
         return text.replace("</", "<\\/")

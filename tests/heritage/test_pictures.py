@@ -28,6 +28,7 @@ def test_a_consented_portrait_and_recipe_photo_show_on_the_page_and_the_archive_
     recipe = f.item(index, RecipePage, [wang], title="王家阳朗辣子鸡", photo=f.photo("辣子鸡"))
     page = client.get(recipe.url).content.decode()
     assert len(images(page)) == 2 and 'class="portrait"' in page and "hero-tile" not in page
+    assert '"image": "http' in page  # the consented photo in the schema.org data too
     assert all(client.get(src).status_code == 200 for src in images(page))  # through the image gate
     card = client.get(index.url).content.decode()
     assert len(images(card)) == 1 and 'class="tile' not in card
@@ -52,6 +53,7 @@ def test_a_photo_also_tied_to_a_narrator_without_public_consent_is_not_shown(ind
     recipe = f.item(index, RecipePage, [wang], title="王家阳朗辣子鸡", photo=shared)
     page = client.get(recipe.url).content.decode()
     assert images(page) == [] and 'class="hero-tile"' in page
+    assert '"image"' not in page  # nor its address in the page's schema.org data
     client.force_login(f.facilitator())
     assert len(images(client.get(recipe.url).content.decode())) == 1
 
