@@ -36,7 +36,7 @@ from django.utils.translation import get_language
 
 GENERATION_FILE = "page-cache-generation"
 # A bound on memory and on anything changed without a signal (a QuerySet.update()).
-DEFAULT_SECONDS = 300
+DEFAULT_SECONDS = 0  # off unless PAGE_CACHE_SECONDS says otherwise (config/settings/base.py)
 # Writes that never change what a visitor sees: counting them would empty the cache on
 # every scan, sign-in attempt or worker heartbeat.
 IGNORED_APPS = {"sessions", "axes", "django_tasks_database", "admin"}

@@ -41,6 +41,12 @@ class SnippetSourceError(BilingualError):
     code = "bad_source"
 
 
+class UnknownSnippetSource(SnippetSourceError):
+    """A request naming a kind of source the board does not make snippets from."""
+
+    code = "unknown_source"
+
+
 class SnippetSourceNotFound(SnippetSourceError):
     """No such source, or one this person may not see: one answer for both."""
 

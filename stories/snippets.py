@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from heritage.consent import Purpose, may
 from heritage.models import FamilyMemoryPage, OralHistoryPage, RecipePage
 
-from .exceptions import SnippetSourceError, SnippetSourceNotFound
+from .exceptions import SnippetSourceError, SnippetSourceNotFound, UnknownSnippetSource
 from .models import SnippetSource, StorySnippet
 
 MAX_SEGMENTS = 40
@@ -172,4 +172,4 @@ def make_snippet(data: dict, user, workshop=None) -> StorySnippet:
     if source == "search":
         words = [data.get("q"), *(data.get("marks") or [])] if isinstance(data.get("marks") or [], list) else []
         return from_search_key(data.get("key", ""), user, workshop=workshop, words=words)
-    raise SnippetSourceError("不认识的来源。", "unknown source")
+    raise UnknownSnippetSource("不认识的来源。", "unknown source")

@@ -47,7 +47,7 @@ fi
 chmod -R a+rX "$DATA_DIR"
 
 web_port=$(free_port)
-env_web=(WEB_BIND="127.0.0.1:$web_port" WEB_WORKERS="${WEB_WORKERS:-3}")
+env_web=(WEB_BIND="127.0.0.1:$web_port" WEB_WORKERS="${WEB_WORKERS:-3}" PAGE_CACHE_SECONDS="${PAGE_CACHE_SECONDS:-300}")
 if [ "$mode" = postgres ]; then env_web+=(BEHIND_PROXY=1 MEDIA_ACCEL_REDIRECT=/_protected/); fi
 env "${env_web[@]}" "$bin/gunicorn" --config config/gunicorn.py >"$work/gunicorn.log" 2>&1 &
 pids+=($!)

@@ -62,6 +62,10 @@ class RawSegment:
 
 class Engine:
     name = ""
+    # Whether a stretch can be decoded again on its own at a bearable cost (the glossary's
+    # second hearing). openai-whisper re-reads its 30 s window with every temperature on each
+    # stretch and ran for many minutes over a recording with long pauses.
+    rehears_stretches = True
 
     def __init__(self, model_path: Path):
         self.model_path = model_path
@@ -154,6 +158,7 @@ class FasterWhisperEngine(Engine):
 
 class OpenAIWhisperEngine(Engine):
     name = "openai-whisper"
+    rehears_stretches = False
 
     def _load(self):
         import torch

@@ -266,7 +266,7 @@ def transcribe(
     started = time.perf_counter()
     detected, raw = loaded.transcribe(audio, None if language == "auto" else language, None)
     reheard: list[Rehearing] = []
-    if terms and detected in text.CHINESE:
+    if terms and detected in text.CHINESE and loaded.rehears_stretches:
         raw = _prompted_where_heard(loaded, audio, detected, raw, terms, reheard)
     segments = []
     for segment in clean_segments(loaded, raw, detected, terms):

@@ -153,8 +153,10 @@ def test_the_command_line_prints_one_json_object(recording, capsys):
         "reheard",
     }
     assert data["engine"] == "faster-whisper" and data["model"] == "base" and data["language"] == "zh"
-    assert set(data["segments"][0]) == {"start", "end", "text", "confidence"}
+    assert set(data["segments"][0]) == {"start", "end", "text", "confidence", "words"}
     assert 0 < data["segments"][0]["confidence"] <= 1 and "立碑村" in data["text"]
+    words = data["segments"][0]["words"]  # each word as written, with the model's probability
+    assert words and all(set(w) == {"text", "probability"} and 0 <= w["probability"] <= 1 for w in words)
     assert "100%" in captured.err
 
 

