@@ -20,16 +20,16 @@ MIN_LENGTH = 3
 
 
 @cache
-def _readings(character: str) -> frozenset[str]:
+def readings(character: str) -> frozenset[str]:
     return frozenset(pinyin(character, style=Style.NORMAL, heteronym=True)[0])
 
 
 @cache
-def _term_reading(term: str) -> tuple[str, ...]:
+def term_reading(term: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(term, style=Style.NORMAL))
 
 
-def _is_hanzi(character: str) -> bool:
+def is_hanzi(character: str) -> bool:
     return "\u4e00" <= character <= "\u9fff"
 
 
@@ -45,7 +45,7 @@ def _occurrences(text: str, term: str) -> list[int]:
 def apply_glossary(text: str, terms: Iterable[str]) -> str:
     """``text`` with homophones of ``terms`` written as the terms (longest terms first)."""
     usable = sorted(
-        {t for t in terms if len(t) >= MIN_LENGTH and all(_is_hanzi(c) for c in t)}, key=lambda t: (-len(t), t)
+        {t for t in terms if len(t) >= MIN_LENGTH and all(is_hanzi(c) for c in t)}, key=lambda t: (-len(t), t)
     )
     if not usable:
         return text
@@ -55,13 +55,13 @@ def apply_glossary(text: str, terms: Iterable[str]) -> str:
         for start in _occurrences(text, term):
             taken[start : start + len(term)] = [True] * len(term)
     for term in usable:
-        reading = _term_reading(term)
+        reading = term_reading(term)
         size = len(term)
         for start in range(len(chars) - size + 1):
             window = chars[start : start + size]
             if any(taken[start : start + size]):
                 continue
-            if all(_is_hanzi(c) and sound in _readings(c) for c, sound in zip(window, reading, strict=True)):
+            if all(is_hanzi(c) and sound in readings(c) for c, sound in zip(window, reading, strict=True)):
                 chars[start : start + size] = list(term)
                 taken[start : start + size] = [True] * size
     return "".join(chars)

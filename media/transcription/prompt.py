@@ -13,9 +13,8 @@ pushes the model's own context out.
 """
 
 from collections.abc import Callable, Iterable
-from functools import cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from .correction import is_hanzi, readings, term_reading
 
 PROMPT_TOKEN_BUDGET = 180
 LEAD = "以下是普通话的句子，讲贵州息烽县的饮食和家常。"
@@ -44,20 +43,6 @@ def build_prompt(terms: Iterable[str], count_tokens: Callable[[str], int], budge
     return LEAD + "、".join(chosen) + "。" if chosen else LEAD
 
 
-def _is_hanzi(character: str) -> bool:
-    return "\u4e00" <= character <= "\u9fff"
-
-
-@cache
-def _readings(character: str) -> frozenset[str]:
-    return frozenset(pinyin(character, style=Style.NORMAL, heteronym=True)[0])
-
-
-@cache
-def _term_reading(term: str) -> tuple[str, ...]:
-    return tuple(lazy_pinyin(term, style=Style.NORMAL))
-
-
 def _initial(syllable: str) -> str:
     return _SAME_INITIAL.get(syllable[:1], syllable[:1])
 
@@ -66,10 +51,10 @@ def _sounds_like(window: str, reading: tuple[str, ...]) -> bool:
     """Every syllable starts alike and most are the same syllable (tones ignored)."""
     full = 0
     for character, sound in zip(window, reading, strict=True):
-        readings = _readings(character)
-        if sound in readings:
+        heard = readings(character)
+        if sound in heard:
             full += 1
-        elif _initial(sound) not in {_initial(r) for r in readings}:
+        elif _initial(sound) not in {_initial(r) for r in heard}:
             return False
     return full >= max(2, (len(reading) + 1) // 2)
 
@@ -80,12 +65,12 @@ def terms_heard(text: str, terms: Iterable[str]) -> list[str]:
     杨老辣子机 holds 阳朗辣子鸡 and 西风线 holds 息烽县; a two-character term needs both
     syllables in full, since two initials alone match half the language.
     """
-    hanzi = "".join(c for c in text if _is_hanzi(c))
+    hanzi = "".join(c for c in text if is_hanzi(c))
     heard = []
     for term in dict.fromkeys(t.strip() for t in terms):
-        if len(term) < 2 or not all(_is_hanzi(c) for c in term):
+        if len(term) < 2 or not all(is_hanzi(c) for c in term):
             continue
-        reading = _term_reading(term)
+        reading = term_reading(term)
         if term in hanzi or any(
             _sounds_like(hanzi[start : start + len(term)], reading) for start in range(len(hanzi) - len(term) + 1)
         ):

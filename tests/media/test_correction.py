@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from media.transcription.correction import MIN_LENGTH, _is_hanzi, apply_glossary
+from media.transcription.correction import MIN_LENGTH, apply_glossary, is_hanzi
 
 DEMO_TERMS = ["息烽县", "息烽", "立碑村", "阳朗辣子鸡", "石臼", "糍粑辣椒"]
 
@@ -93,8 +93,8 @@ def test_polyphonic_characters_match_any_of_their_readings():
 
 
 def test_only_han_characters_are_replaced():
-    assert _is_hanzi("一") and _is_hanzi("\u9fff") and _is_hanzi("鸡")
-    assert not _is_hanzi("\u4dff") and not _is_hanzi("\ua000") and not _is_hanzi("a") and not _is_hanzi("，")
+    assert is_hanzi("一") and is_hanzi("\u9fff") and is_hanzi("鸡")
+    assert not is_hanzi("\u4dff") and not is_hanzi("\ua000") and not is_hanzi("a") and not is_hanzi("，")
     # Latin letters that spell the pinyin are not a homophone of the term.
     assert apply_glossary("li碑村", ["立碑村"]) == "li碑村"
 
@@ -115,7 +115,7 @@ def test_spelling_keeps_the_length_and_everything_that_is_not_han(heard):
     written = apply_glossary(heard, DEMO_TERMS)
     assert len(written) == len(heard)
     for before, after in zip(heard, written, strict=True):
-        assert before == after or (_is_hanzi(before) and _is_hanzi(after))
+        assert before == after or (is_hanzi(before) and is_hanzi(after))
 
 
 @given(text)
