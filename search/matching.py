@@ -6,11 +6,10 @@ the way search.text reads it (Traditional folded into Simplified, pinyin syllabl
 initials), and the spans point into the text as written, so ``lazi`` marks 辣子.
 """
 
-import html
 import re
 from functools import lru_cache
 
-from .text import ParsedQuery, Term, _pinyin, normalise
+from .text import ParsedQuery, Term, _pinyin, marked, normalise
 
 Span = tuple[int, int]
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -106,13 +105,4 @@ def highlight(text: str, parsed: ParsedQuery, width: int = 0) -> str:
         first = found[0][0] if found else 0
         begin = max(0, min(first - width // 3, len(text) - width))
         end = begin + width
-    out, cursor = [], begin
-    for start, stop in found:
-        start, stop = max(start, cursor), min(stop, end)
-        if start >= stop:
-            continue
-        out.append(html.escape(text[cursor:start]))
-        out.append(f"<mark>{html.escape(text[start:stop])}</mark>")
-        cursor = stop
-    out.append(html.escape(text[cursor:end]))
-    return ("…" if begin > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
+    return marked(text, found, begin, end)

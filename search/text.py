@@ -193,10 +193,15 @@ def excerpt(text: str, words: list[str], width: int = 60) -> str:
     begin = max(0, first - width // 3)
     end = min(len(text), begin + width)
     marks = sorted((max(s, begin), min(e, end)) for s, e in positions if s < end and e > begin)
+    return marked(text, marks, begin, end)
+
+
+def marked(text: str, spans, begin: int, end: int) -> str:
+    """``text[begin:end]`` HTML-escaped with each of the sorted ``spans`` in <mark> (clipped to
+    the window, overlaps merged), with "…" where the window cuts the text."""
     out, cursor = [], begin
-    for start, stop in marks:
-        if start < cursor:
-            start = cursor
+    for start, stop in spans:
+        start, stop = max(start, cursor), min(stop, end)
         if start >= stop:
             continue
         out.append(html.escape(text[cursor:start]))
