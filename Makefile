@@ -54,18 +54,21 @@ dev: $(VENV)/.runtime
 # whole suite on SQLite with the first; the PostgreSQL subset (search, archive, faults) with
 # the second; the fast SQLite subset (faults, page cache) with the third. `make test SEEDS="7 8 9"`
 # tries other orders. The whole suite on PostgreSQL is `make test-postgres` (not yet part
-# of `make test`: see README, production section).
+# of `make test`: see README, production section). pytest-xdist spreads each run over
+# TEST_WORKERS processes (one per core; `make test TEST_WORKERS=0` runs in one process).
 SEEDS ?= 1 2 3
 seed = $(word $(1),$(SEEDS))
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+xdist = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS))
 
 test: $(VENV)/.test debian-test-packages
-	$(BIN)/pytest --randomly-seed=$(call seed,1)
-	bash tools/postgres_for_tests.sh run $(BIN)/pytest -q --randomly-seed=$(call seed,2) tests/search tests/heritage tests/faults
+	$(BIN)/pytest $(xdist) --randomly-seed=$(call seed,1)
+	bash tools/postgres_for_tests.sh run $(BIN)/pytest $(xdist) -q --randomly-seed=$(call seed,2) tests/search tests/heritage tests/faults
 	$(BIN)/pytest -q --randomly-seed=$(call seed,3) tests/faults tests/stories/test_page_cache.py
 	bash tools/ci_production.sh $(BIN)
 
 test-postgres: $(VENV)/.test debian-test-packages
-	bash tools/postgres_for_tests.sh run $(BIN)/pytest --randomly-seed=$(call seed,2)
+	bash tools/postgres_for_tests.sh run $(BIN)/pytest $(xdist) --randomly-seed=$(call seed,2)
 
 # Mutation testing of the core (not part of `make test`; long): each module of
 # [tool.libei-mutation.tests] in pyproject.toml against its own tests. MODULES=heritage/consent.py for one.
