@@ -112,6 +112,13 @@ def test_search_leaves_out_the_subjects_each_audience_may_not_see():
     assert str(full.pk) not in excluded_search_subjects("public")
 
 
+def test_archive_consent_given_twice_does_not_stand_for_public_display():
+    """Two records of one scope count once: the audience needs each of its scopes."""
+    twice = f.narrator(scopes=("archive", "archive"))
+    assert str(twice.pk) in excluded_search_subjects("public")
+    assert str(twice.pk) not in excluded_search_subjects("facilitator")
+
+
 def test_an_export_cites_the_records_the_rule_relies_on():
     first = f.full_consent()
     second = f.narrator(scopes=("archive", "public"))
