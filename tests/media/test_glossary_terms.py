@@ -88,3 +88,18 @@ def test_words_corrected_often_enough_are_suggested_most_corrected_first():
     assert [c.right for c in suggestions()] == ["息烽县", "石臼", "糍粑"]
     assert [c.right for c in suggestions(min_count=3)] == ["息烽县"]
     assert [c.right for c in suggestions(min_count=1)] == ["息烽县", "石臼", "糍粑", "阳朗"]
+
+
+def test_a_hand_edited_list_gives_clean_words_without_blank_rows(tmp_path, monkeypatch):
+    """Lists are edited by hand in a spreadsheet: stray spaces and empty rows must not reach Whisper's prompt."""
+    from media.transcription import glossary
+
+    (tmp_path / "southwestern.tsv").write_text(
+        "word\tgloss\tnote\n 赶场 \t 赶集 \t\n\t\t空行\n晓得\t知道\t\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(glossary, "DIALECT_DIR", tmp_path)
+    glossary._dialect_list.cache_clear()
+    try:
+        assert dialect_words("贵州") == [("赶场", "赶集"), ("晓得", "知道")]
+    finally:
+        glossary._dialect_list.cache_clear()
