@@ -79,15 +79,17 @@ def test_a_recording_no_item_uses_gets_the_glossary_alone():
 
 
 def test_words_corrected_often_enough_are_suggested_most_corrected_first():
-    Correction.objects.create(wrong="磁巴", right="糍粑", count=2)
+    # Counts and spellings sort differently here (糍 after 息 and 石), so the order shows which one leads.
+    Correction.objects.create(wrong="磁巴", right="糍粑", count=6)
     Correction.objects.create(wrong="西风县", right="息烽县", count=5)
+    Correction.objects.create(wrong="杨浪", right="阳朗", count=2)
     Correction.objects.create(wrong="石旧", right="石臼", count=2)
-    Correction.objects.create(wrong="杨老", right="阳朗", count=1)
+    Correction.objects.create(wrong="腊子机", right="辣子鸡", count=1)
     Correction.objects.create(wrong="李碑村", right="立碑村", count=7)
     GlossaryTerm.objects.create(term="立碑村")
-    assert [c.right for c in suggestions()] == ["息烽县", "石臼", "糍粑"]
-    assert [c.right for c in suggestions(min_count=3)] == ["息烽县"]
-    assert [c.right for c in suggestions(min_count=1)] == ["息烽县", "石臼", "糍粑", "阳朗"]
+    assert [c.right for c in suggestions()] == ["糍粑", "息烽县", "石臼", "阳朗"]
+    assert [c.right for c in suggestions(min_count=3)] == ["糍粑", "息烽县"]
+    assert [c.right for c in suggestions(min_count=1)] == ["糍粑", "息烽县", "石臼", "阳朗", "辣子鸡"]
 
 
 def test_a_hand_edited_list_gives_clean_words_without_blank_rows(tmp_path, monkeypatch):
