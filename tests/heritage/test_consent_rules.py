@@ -188,3 +188,12 @@ def test_a_purpose_nobody_defined_is_refused_loudly():
         missing_consent([], "sell")
     with pytest.raises(ValueError):
         may_audience(page, Purpose.VIEW, "everyone")
+
+
+def test_may_asks_for_the_person_asking():
+    _, index = f.site_tree()
+    village = f.item(index, narrators=[f.full_consent()], access_level="community")
+    kept = f.item(index, narrators=[f.full_consent()], access_level="restricted")
+    villager, facilitator = f.villager(), f.facilitator()
+    assert [may(village, Purpose.VIEW, u) for u in (None, villager, facilitator)] == [False, True, True]
+    assert [may(kept, Purpose.VIEW, u) for u in (None, villager, facilitator)] == [False, False, True]
