@@ -190,10 +190,12 @@ def test_a_purpose_nobody_defined_is_refused_loudly():
         may_audience(page, Purpose.VIEW, "everyone")
 
 
-def test_may_asks_for_the_person_asking():
+def test_may_and_the_listing_ask_for_the_person_asking():
     _, index = f.site_tree()
     village = f.item(index, narrators=[f.full_consent()], access_level="community")
     kept = f.item(index, narrators=[f.full_consent()], access_level="restricted")
     villager, facilitator = f.villager(), f.facilitator()
     assert [may(village, Purpose.VIEW, u) for u in (None, villager, facilitator)] == [False, True, True]
     assert [may(kept, Purpose.VIEW, u) for u in (None, villager, facilitator)] == [False, False, True]
+    listed = [set(permitted(OralHistoryPage.objects.all(), Purpose.VIEW, u)) for u in (None, villager, facilitator)]
+    assert listed == [set(), {village}, {village, kept}]
