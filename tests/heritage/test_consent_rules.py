@@ -199,3 +199,10 @@ def test_may_and_the_listing_ask_for_the_person_asking():
     assert [may(kept, Purpose.VIEW, u) for u in (None, villager, facilitator)] == [False, False, True]
     listed = [set(permitted(OralHistoryPage.objects.all(), Purpose.VIEW, u)) for u in (None, villager, facilitator)]
     assert listed == [set(), {village}, {village, kept}]
+
+
+def test_an_exports_consent_records_come_with_their_narrators_in_one_query(django_assert_num_queries):
+    people = [f.full_consent() for _ in range(3)]
+    with django_assert_num_queries(1):
+        names = {r.narrator.name for r in consent_records([p.pk for p in people], Purpose.COMMERCIAL)}
+    assert names == {p.name for p in people}

@@ -74,6 +74,15 @@ def test_an_item_brings_its_glossary_narrators_and_their_dialect_words_once_each
     assert "周志远" not in terms
 
 
+def test_an_items_terms_take_the_same_few_queries_however_many_narrators_it_has(django_assert_num_queries):
+    heard = recording("三个人讲")
+    _, index = f.site_tree()
+    f.item(index, narrators=[f.narrator(f"讲述人甲{n}") for n in range(4)], recording=heard)
+    with django_assert_num_queries(2):  # the item's narrators (with the pages as a subquery), the glossary
+        terms = item_terms(heard)
+    assert len(terms) == 4
+
+
 def test_a_recording_no_item_uses_gets_the_glossary_alone():
     GlossaryTerm.objects.create(term="立碑村")
     assert item_terms(recording("未编目")) == ["立碑村"]
