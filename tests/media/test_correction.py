@@ -128,3 +128,20 @@ def test_spelling_twice_is_spelling_once(heard):
 def test_a_term_itself_is_never_changed_wherever_it_stands(term, before, after):
     written = apply_glossary(before + term + after, [term])
     assert written[len(before) : len(before) + len(term)] == term
+
+
+def test_every_occurrence_of_a_right_spelling_is_protected():
+    # Three times 立碑村长: the first, the middle and the last must each stay as written.
+    text = "立碑村长、立碑村长、立碑村长"
+    assert apply_glossary(text, ["立碑村", "杯存长"]) == text
+
+
+def test_overlapping_occurrences_of_a_right_spelling_are_protected():
+    # 哈哈哈 stands at 0 and at 1; the fourth 哈 belongs to the second, so 哈蜜瓜 (ha mi gua) is not 哈密瓜.
+    assert apply_glossary("哈哈哈哈蜜瓜", ["哈哈哈", "哈密瓜"]) == "哈哈哈哈蜜瓜"
+
+
+def test_a_right_spelling_stays_protected_after_other_right_spellings_before_it():
+    # 阳朗镇 (sorted after 立碑村) is protected twice earlier in the text; 立碑村 keeps its own protection.
+    text = "阳朗镇到阳朗镇，立碑村长家"
+    assert apply_glossary(text, ["立碑村", "杯存长", "阳朗镇"]) == text
