@@ -94,12 +94,21 @@ def _quote(snippet, source, visible: bool) -> dict:
 
 
 def _portraits(narrators) -> list[dict]:
-    """Portraits of the quoted elders, only those the public may see and the kit may use."""
-    wanted = {n.portrait_id: n for n in narrators if n.portrait_id}
-    if not wanted:
-        return []
-    allowed = permitted_images(wanted, Purpose.VIEW, None) & permitted_images(wanted, Purpose.COMMERCIAL, None)
-    return [{"image": wanted[pk].portrait, "name": wanted[pk].credited_as} for pk in wanted if pk in allowed]
+    """Portraits of the quoted elders, only those the public may see and the kit may use; the
+    others get a designed tile with the first character of their name (as in the archive)."""
+    narrators = list(narrators)
+    wanted = {n.portrait_id for n in narrators if n.portrait_id}
+    allowed = set()
+    if wanted:
+        allowed = permitted_images(wanted, Purpose.VIEW, None) & permitted_images(wanted, Purpose.COMMERCIAL, None)
+    return [
+        {
+            "image": n.portrait if n.portrait_id in allowed else None,
+            "name": n.credited_as,
+            "initial": n.credited_as[:1],
+        }
+        for n in narrators
+    ]
 
 
 def _on_product(page) -> bool:

@@ -229,6 +229,14 @@ def test_the_story_page_shows_a_portrait_only_while_consent_allows(make_kit, cli
     zhang.save()
     page = client.get(f"/kits/{kit.slug}/").content.decode()
     assert 'class="portrait"' not in page
+    assert '<span class="face-tile" aria-hidden="true">王</span>' in page  # her initial instead, as in the archive
+
+
+def test_a_kit_without_a_photo_shows_a_designed_tile_not_an_empty_frame(make_kit, client):
+    kit = make_kit(slug="no-photo", photos=0)
+    page = client.get(f"/kits/{kit.slug}/").content.decode()
+    assert 'class="hero"' not in page and '<link rel="preload" as="image"' not in page
+    assert '<div class="hero-tile" aria-hidden="true"><span>阳朗辣子鸡</span>' in page
 
 
 def test_the_story_page_prints_only_readable_text_in_the_kit_colours(make_kit, client):
