@@ -209,7 +209,9 @@ def contrast_problems(colours: LabelColours) -> list[str]:
     ]
 
 
-def _css(width: float, height: float, text_size: float, net_size: float, date_size: float, c: LabelColours) -> str:
+def _css(
+    width: float, height: float, text_size: float, net_size: float, date_size: float, back_size: float, c: LabelColours
+) -> str:
     inner_h = height - 2 * SAFE_MM
     edge = SAFE_MM + BLEED_MM
     return f"""
@@ -221,7 +223,10 @@ section:last-child {{ page-break-after: auto; }}
 .photo {{ position: absolute; left: -{edge}mm; top: -{edge}mm; }}
 .front .text {{ margin-left: {FRONT_PHOTO_MM - SAFE_MM + 4}mm; min-height: {inner_h}mm;
   display: flex; flex-direction: column; justify-content: space-between; }}
-.front.nophoto .text {{ margin-left: 0; }}
+.panel {{ position: absolute; left: -{edge}mm; top: -{edge}mm; background: {c.dark}; color: {c.band_text};
+  text-align: center; }}
+.panel .mark {{ font-weight: bold; line-height: 1.1; }}
+.panel .seal {{ position: absolute; left: 0; right: 0; font-size: {text_size * 1.2:.2f}mm; letter-spacing: 0.6mm; }}
 .name {{ color: {c.dark}; font-weight: bold; font-size: 7.5mm; line-height: 1.15; }}
 .tagline {{ color: {c.accent}; font-weight: bold; font-size: {text_size * 1.35:.2f}mm; margin-top: 1.2mm;
   padding-bottom: 1.2mm; border-bottom: 0.35mm solid {c.accent}; }}
@@ -238,9 +243,12 @@ section:last-child {{ page-break-after: auto; }}
   height: {edge + 7}mm; background: {c.dark}; }}
 .back .band-text {{ position: relative; color: {c.band_text}; font-weight: bold; font-size: 3.6mm;
   line-height: 7mm; }}
-.qr {{ text-align: center; color: {c.dark}; padding-left: 2.5mm !important; }}
-.qr img {{ display: block; }}
-.qr .cta {{ font-weight: bold; margin-top: -1mm; }}
+.back .grid.outer {{ height: {height - 2 * SAFE_MM - BACK_HEAD_MM:.1f}mm; }}
+.back .fields, .back .missing {{ font-size: {back_size}mm; }}
+.qr {{ text-align: center; color: {c.dark}; padding-left: 2.5mm !important; vertical-align: middle !important;
+  border-left: 0.35mm solid {c.dark}; }}
+.qr img {{ display: block; margin: 0 auto; }}
+.qr .cta {{ font-weight: bold; font-size: {text_size * 1.3:.2f}mm; margin-top: -0.5mm; }}
 .field {{ margin-bottom: 0.6mm; }}
 .field b, .producer b {{ color: {c.dark}; }}
 .date {{ font-size: {date_size}mm; }}
@@ -261,6 +269,62 @@ def _row(item: LabelField, value: str) -> str:
     return f'<p class="{css_class}"><b>{_e(item.label)}：</b>{_e(value)}</p>'
 
 
+def _name_panel(name: str, box_mm: tuple[float, float]) -> str:
+    """The front's designed fallback when the kit has no photo (never a drawn jar): the photo's
+    place filled with the kit's dark colour and the product's name set large, one character a
+    line as on a shop sign, over the village's name. Its text colour is the bands' (checked)."""
+    chars = [c for c in (name or "").strip() if not c.isspace()][:8]
+    height = box_mm[1] - 2 * BLEED_MM
+    size = min(12.0, (height - 18) / max(len(chars), 1) / 1.1)
+    top = BLEED_MM + max(SAFE_MM, (height - 12 - size * 1.1 * len(chars)) / 2)
+    mark = "<br>".join(_e(c) for c in chars)
+    inset = f"padding-left:{BLEED_MM}mm"  # centred on the trimmed part, not on the bleed
+    return (
+        f'<div class="panel" style="width:{box_mm[0]}mm;height:{box_mm[1]}mm">'
+        f'<div class="mark" style="font-size:{size:.2f}mm;padding-top:{top:.1f}mm;{inset}">{mark}</div>'
+        f'<div class="seal" style="bottom:{BLEED_MM + SAFE_MM + 1:.1f}mm;{inset}">立碑村 · 老人讲述</div>'
+        "</div>"
+    )
+
+
+BACK_TEXT_MAX_SCALE = 1.6  # the back's text grows to fill the back when few fields are known
+BACK_FILL = 0.94  # of the column's height, by estimate: room for lines the estimate misses
+
+
+def back_text_size(content: KitContent, base: float, column_mm: float, width_mm: float) -> float:
+    """The back's text size: the largest (up to 1.6 × the legal minimum) whose fields and form fill
+    the column without spilling, so a back with few known fields is not half empty.
+
+    An estimate, not a layout: Chinese characters are an em wide and a line is 1.35 em high;
+    Latin letters and digits count as half. WeasyPrint still lays out the real page, and a
+    label that spills onto a third page is reported (render_label_pdf)."""
+    qr_column = QR_MM * 1.3 + 2.5
+    column_width = width_mm - 2 * SAFE_MM - qr_column - 1
+
+    def ems(text: str) -> float:
+        return sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+    known = [
+        (item.label, (content.label.get(item.key) or "").strip())
+        for item in LABEL_FIELDS
+        if item.key not in FRONT_FIELDS and (content.label.get(item.key) or "").strip()
+    ]
+    missing = content.missing_label_fields()
+
+    def height(size: float) -> float:
+        per_line = max(1, int(column_width / size))
+        lines = sum(math.ceil(ems(f"{label}：{value}") / per_line) for label, value in known)
+        total = lines * size * 1.35 + len(known) * 0.6 + 2.3  # rows, their gaps, the producer's rule
+        if missing:
+            total += (1 + math.ceil(len(missing) / 2)) * (size * 1.35 + 0.85) + 3.6  # the form and its box
+        return total
+
+    size = base
+    while size * 1.05 <= base * BACK_TEXT_MAX_SCALE and height(size * 1.05) <= column_mm * BACK_FILL:
+        size *= 1.05
+    return math.floor(size * 100) / 100
+
+
 BACK_HEAD_MM = 8.5  # the band's heading and the space under it
 FORM_SLACK_MM = 1.5  # rounding: the form must never be pushed onto a third page
 
@@ -274,17 +338,16 @@ def _html(
     css: str,
     inner_h: float,
 ) -> str:
-    photo = (
-        f'<img class="photo" src="{photo_uri}" style="width:{photo_box[0]}mm;height:{photo_box[1]}mm">'
-        if photo_uri
-        else ""
-    )
+    if photo_uri:
+        photo = f'<img class="photo" src="{photo_uri}" style="width:{photo_box[0]}mm;height:{photo_box[1]}mm">'
+    else:
+        photo = _name_panel(content.product_name, photo_box)
     food_name = (content.label.get("food_name") or "").strip()
     net = (content.label.get("net_content") or "").strip()
     # Hierarchy a buyer reads at arm's length: the name, then the story, then what is in the jar.
     # Food name and net content belong on the principal display face (GB 7718 §4.1): the front.
     front = [
-        f'<section class="front{"" if photo else " nophoto"}">{photo}<div class="text"><div>',
+        f'<section class="front">{photo}<div class="text"><div>',
         f'<div class="name">{_e(content.product_name)}</div>',
         f'<p class="tagline">{_e(content.tagline)}</p>' if content.tagline else "",
         f'<p class="story">{_e(content.short_story)}</p></div><div class="foot">',
@@ -316,7 +379,7 @@ def _html(
     back = [
         f'<section class="back"><div class="head"><div class="band"></div>'
         f'<p class="band-text">{_e(content.product_name)} · 产品信息</p></div>',
-        f'<table class="grid"><tr><td><table class="grid" style="height:{column_mm:.1f}mm">',
+        f'<table class="grid outer"><tr><td><table class="grid" style="height:{column_mm:.1f}mm">',
         f'<tr><td class="fields">{"".join(rows)}</td></tr><tr><td class="bottom">{form}</td></tr></table></td>',
         f'<td class="qr" style="width:{qr_total + 2.5}mm">{qr}<p class="cta">扫码听故事</p>',
         "<p>老人亲口讲述</p></td></tr></table>",
@@ -380,7 +443,10 @@ def render_label_pdf(
     qr_svg, qr = _qr(content.qr_url)
     if warning := loopback_warning(content.qr_url):
         warnings.append(warning)
-    css = _css(width_mm, height_mm, size(text_height), size(net_height), size(DATE_HEIGHT_MM), colours)
+    column_mm = height_mm - 2 * SAFE_MM - BACK_HEAD_MM - FORM_SLACK_MM
+    back_size = back_text_size(content, size(text_height), column_mm, width_mm)
+    date_size = max(size(DATE_HEIGHT_MM), back_size)
+    css = _css(width_mm, height_mm, size(text_height), size(net_height), date_size, back_size, colours)
     page_html = _html(content, photo_uri, photo_box, qr_svg, qr.total_mm, css, height_mm - 2 * SAFE_MM)
     document = HTML(string=page_html).render()
     path = Path(path)

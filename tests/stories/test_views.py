@@ -199,6 +199,21 @@ def test_the_story_page_plays_each_quote_in_place_with_its_subtitles(make_kit, c
     assert "site.css" not in page  # no stylesheet to wait for before the first paint
 
 
+def test_the_story_page_is_light_to_send_on_3g(make_kit, client, django_assert_max_num_queries):
+    import gzip
+
+    kit = make_kit()
+    # Reading the approved revision does not check each child row's foreign keys one by one
+    # (Wagtail's as_object() did: +12 queries on this kit); consent is still asked on each request.
+    with django_assert_max_num_queries(58):  # 56 here; 67 with as_object()
+        response = client.get(f"/kits/{kit.slug}/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    page = gzip.decompress(response.content)
+    assert len(response.content) < len(page) / 2 and "外婆说，辣子鸡全看糍粑辣椒。" in page.decode()
+    # The jar's photo is fetched while the page is still parsing, before anything lazy.
+    assert '<link rel="preload" as="image"' in page.decode() and 'fetchpriority="high"' in page.decode()
+
+
 def test_the_story_page_shows_a_portrait_only_while_consent_allows(make_kit, client, archive):
     from .conftest import photo
 
@@ -214,6 +229,14 @@ def test_the_story_page_shows_a_portrait_only_while_consent_allows(make_kit, cli
     zhang.save()
     page = client.get(f"/kits/{kit.slug}/").content.decode()
     assert 'class="portrait"' not in page
+    assert '<span class="face-tile" aria-hidden="true">王</span>' in page  # her initial instead, as in the archive
+
+
+def test_a_kit_without_a_photo_shows_a_designed_tile_not_an_empty_frame(make_kit, client):
+    kit = make_kit(slug="no-photo", photos=0)
+    page = client.get(f"/kits/{kit.slug}/").content.decode()
+    assert 'class="hero"' not in page and '<link rel="preload" as="image"' not in page
+    assert '<div class="hero-tile" aria-hidden="true"><span>阳朗辣子鸡</span>' in page
 
 
 def test_the_story_page_prints_only_readable_text_in_the_kit_colours(make_kit, client):

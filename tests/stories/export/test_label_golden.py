@@ -32,8 +32,11 @@ def difference(a: Image.Image, b: Image.Image) -> tuple[float, float]:
 
 @pytest.mark.parametrize(("index", "name"), [(0, "label-front.png"), (1, "label-back.png")])
 def test_each_label_page_matches_its_golden_image(bundle, index, name):
-    page = render(bundle[1]["packaging/label.pdf"], index)
-    golden = GOLDEN / name
+    compare(render(bundle[1]["packaging/label.pdf"], index), GOLDEN / name)
+
+
+def compare(page: Image.Image, golden: Path) -> None:
+    name = golden.name
     if UPDATE:
         page.save(golden, optimize=True)
         pytest.skip(f"golden image written: {golden}")
@@ -44,6 +47,24 @@ def test_each_label_page_matches_its_golden_image(bundle, index, name):
     if mean > MEAN_TOLERANCE or changed > CHANGED_SHARE:
         page.save(golden.with_suffix(".actual.png"))
     assert mean <= MEAN_TOLERANCE and changed <= CHANGED_SHARE, (name, mean, changed)
+
+
+@pytest.fixture(scope="module")
+def sparse_label(tmp_path_factory):
+    """A kit with no photo and few label facts: the front's designed fallback, the back's text grown."""
+    from stories.export.label import render_label_pdf
+
+    from .kit import make_kit
+
+    label = {"food_name": "香辣鸡块", "net_content": "350 g", "ingredients": "鸡肉、菜籽油、糍粑辣椒、花椒、食用盐"}
+    path = tmp_path_factory.mktemp("sparse") / "label.pdf"
+    render_label_pdf(make_kit((), label=label), path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(("index", "name"), [(0, "label-front-no-photo.png"), (1, "label-back-few-fields.png")])
+def test_a_sparse_label_matches_its_golden_image(sparse_label, index, name):
+    compare(render(sparse_label, index), GOLDEN / name)
 
 
 def test_the_comparison_sees_a_moved_block(bundle):
