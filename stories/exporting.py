@@ -27,6 +27,17 @@ def approved_revision(kit: BrandKit):
     return kit.live_revision
 
 
+def approved_kit(kit: BrandKit, revision=None) -> BrandKit:
+    """The approved revision as a kit, read only: what the page shows, the shelf offers and the
+    zip holds (the board edits the rows after it). Wagtail's ``as_object()`` checks every foreign
+    key of every child row with a query of its own (a dozen on the demo kit); readers drop what
+    is gone instead."""
+    revision = revision or approved_revision(kit)
+    approved = type(kit).from_serializable_data(revision.content, check_fks=False)
+    approved.pk = kit.pk
+    return approved
+
+
 def export_dir() -> Path:
     return Path(settings.DATA_DIR) / "exports"
 

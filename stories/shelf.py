@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 
 from .consent import consent_problems
 from .export.listing import PlatformListing, build_listings
-from .exporting import export_kit, kit_content
+from .exporting import approved_kit, export_kit, kit_content
 from .models import BrandKit
 
 LABEL_SIDES = ("front", "back")  # the label PDF's pages, in order
@@ -20,12 +20,13 @@ PREVIEW_DPI = 110  # about 460 px wide for the 106 mm page with bleed: sharp on 
 def kits_on_shelf() -> list[BrandKit]:
     # Consent is checked again here, not only when it is withdrawn: the shelf never
     # depends on a signal having run.
-    kits = BrandKit.objects.filter(live=True).select_related("workshop").prefetch_related("kit_photos__image")
-    return [kit for kit in kits if not consent_problems(kit)]
+    kits = BrandKit.objects.filter(live=True).select_related("workshop", "live_revision")
+    return [kit for kit in kits if on_shelf(kit)]
 
 
 def on_shelf(kit: BrandKit) -> bool:
-    return kit.live and not consent_problems(kit)
+    """Live, and its approved revision (what the page, the photos and the zip show) may be sold now."""
+    return kit.live and kit.live_revision_id is not None and not consent_problems(approved_kit(kit))
 
 
 def shelf_copy(kit: BrandKit) -> dict[str, PlatformListing]:

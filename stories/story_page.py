@@ -18,7 +18,7 @@ from media.formats import audio_type
 from media.timecode import clock
 
 from .contrast import best_text_colour, contrast_ratio, readable
-from .exporting import approved_revision
+from .exporting import approved_kit, approved_revision
 from .models import BrandKit, StorySnippet
 from .models.kits import PhotoRole
 
@@ -146,19 +146,10 @@ def _hero(kit):
     return HeritageImage.objects.filter(pk=main.image_id).first() if main else None
 
 
-def _revision_object(kit: BrandKit, revision) -> BrandKit:
-    """The revision as a kit, read only. Wagtail's ``as_object()`` checks every foreign key of
-    every child row with a query of its own (a dozen on the demo kit, a third of the page's
-    server time); the page reads the snippets and the photo in bulk and drops what is gone."""
-    live = type(kit).from_serializable_data(revision.content, check_fks=False)
-    live.pk = kit.pk
-    return live
-
-
 def story_page(kit: BrandKit) -> dict:
     """The approved revision of a kit on the shelf, as its public page shows it."""
     revision = approved_revision(kit)
-    live = _revision_object(kit, revision)
+    live = approved_kit(kit, revision)
     ids = [link.snippet_id for link in live.kit_snippets.all()]
     found = StorySnippet.objects.select_related("first_segment", "last_segment").prefetch_related("narrators")
     by_id = found.in_bulk(ids)

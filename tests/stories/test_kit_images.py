@@ -153,3 +153,25 @@ def test_a_narrators_withdrawal_takes_down_kits_showing_a_photo_of_their_items(
         consent.save()
     kit.refresh_from_db()
     assert not kit.live and "孙家厨房" in kit.withdrawn_reason
+
+
+def test_the_shelf_judges_the_approved_revision_not_the_rows_edited_since(make_kit, photos, people, client):
+    """The page, the photos and the zip show the approved revision; the board edits the rows
+    after it. A photo the approved revision shows keeps the kit off the shelf when it turns
+    restricted, even after the workshop took it out of the draft."""
+    kit = make_kit(publish=False)
+    kit.kit_photos.add(KitPhoto(image=photos["public"], role="detail"))
+    kit.save()
+    kit.save_revision().publish()
+    kit.refresh_from_db()
+    # The workshop drops the photo from its working copy (the rows), without a new approval.
+    KitPhoto.objects.filter(kit=kit, image=photos["public"]).delete()
+    kit = BrandKit.objects.get(pk=kit.pk)
+    assert client.get(f"/kits/{kit.slug}/").status_code == 200
+    FamilyMemoryPage.objects.filter(pk=photos["wang_page"].pk).update(access_level="restricted")
+    assert kits_on_shelf() == []
+    assert client.get(f"/kits/{kit.slug}/").status_code == 404
+    assert photos["public"].title not in client.get(f"/kits/{kit.slug}/").content.decode()
+    client.force_login(people["seller"])
+    assert client.get("/kits/shelf/").status_code == 200
+    assert kit.slug not in client.get("/kits/shelf/").content.decode()
