@@ -12,14 +12,14 @@ from django.db.models import QuerySet
 
 from .consent import Purpose, permitted
 from .errors import error_response
+from .items import item_models
 from .media_gate import permitted_images
-from .models.pages import ITEM_MODELS
 
 
 def hidden_page_ids(user) -> set[int]:
     """Archive items ``user`` may not see now (live or not: drafts carry titles too)."""
     hidden: set[int] = set()
-    for model in ITEM_MODELS:
+    for model in item_models():
         every = model.objects.all()
         hidden |= set(
             every.exclude(pk__in=permitted(every, Purpose.VIEW, user).values("pk")).values_list("pk", flat=True)
