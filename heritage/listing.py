@@ -5,9 +5,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 
 from .consent import Purpose, permitted
-from .models.pages import ITEM_MODELS
-
-KINDS = {model.kind: model for model in ITEM_MODELS}
+from .items import item_kinds, item_models
 
 
 @dataclass(frozen=True)
@@ -25,7 +23,7 @@ class ArchiveFilters:
 
         kind = query.get("kind", "")
         return cls(
-            kind=kind if kind in KINDS else "",
+            kind=kind if kind in item_kinds() else "",
             theme=query.get("theme", "")[:100],
             narrator=number("narrator"),
             decade=number("decade"),
@@ -46,7 +44,7 @@ def _visible(model, user, parent=None):
 def archive_items(user, filters: ArchiveFilters = ArchiveFilters(), parent=None) -> list:
     """Every item ``user`` may see, newest first, narrowed by ``filters``."""
     items = []
-    for kind, model in KINDS.items():
+    for kind, model in item_kinds().items():
         if filters.kind and filters.kind != kind:
             continue
         queryset = _visible(model, user, parent)
@@ -64,14 +62,14 @@ def archive_items(user, filters: ArchiveFilters = ArchiveFilters(), parent=None)
 def filter_choices(user, parent=None) -> dict:
     """Themes, narrators and decades that occur in what ``user`` may see (nothing else is named)."""
     themes, narrators, decades = set(), {}, set()
-    for model in ITEM_MODELS:
+    for model in item_models():
         for page in _visible(model, user, parent).prefetch_related("themes", "narrator_links__narrator"):
             themes.update(page.themes.all())
             narrators.update({link.narrator.pk: link.narrator for link in page.narrator_links.all()})
             if page.decade:
                 decades.add(page.decade)
     return {
-        "kinds": [(kind, model.kind_label) for kind, model in KINDS.items()],
+        "kinds": [(kind, model.kind_label) for kind, model in item_kinds().items()],
         "themes": sorted(themes, key=lambda t: t.name),
         "narrators": sorted(narrators.values(), key=lambda n: n.name),
         "decades": sorted(decades),

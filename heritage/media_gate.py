@@ -29,8 +29,8 @@ from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 from wagtail.models import Collection
 
 from .consent import Audience, Purpose, audience_of, missing_consent, permitted
-from .models import Narrator
-from .models.pages import ITEM_MODELS
+from .items import item_models
+from .models.people import Narrator
 
 
 @dataclass
@@ -111,7 +111,7 @@ def images_of_narrator(narrator_id: int) -> set[int]:
     """Every image tied to a narrator: the portrait, and what their items show (live or not);
     a consent change of theirs may change who may have these."""
     ids = set(Narrator.objects.filter(pk=narrator_id).exclude(portrait=None).values_list("portrait_id", flat=True))
-    for model in ITEM_MODELS:
+    for model in item_models():
         for page in model.objects.filter(narrator_links__narrator=narrator_id):
             ids |= set(_images_of_page(page))
     return ids
@@ -119,7 +119,7 @@ def images_of_narrator(narrator_id: int) -> set[int]:
 
 def images_of_page(page_id: int) -> set[int]:
     """The images an archive page shows now (none for any other page)."""
-    for model in ITEM_MODELS:
+    for model in item_models():
         page = model.objects.filter(pk=page_id).first()
         if page is not None:
             return set(_images_of_page(page))
@@ -128,7 +128,7 @@ def images_of_page(page_id: int) -> set[int]:
 
 def _archive_uses(ids: set[int], purpose: Purpose, viewer) -> dict[int, ImageTies]:
     ties: dict[int, ImageTies] = {}
-    for model in ITEM_MODELS:
+    for model in item_models():
         pages = list(_pages_showing(model, ids).prefetch_related("narrator_links"))
         if not pages:
             continue
@@ -148,7 +148,7 @@ def _has_usable_item(narrator_id: int, purpose: Purpose, viewer) -> bool:
     """A portrait is seen with its narrator's items: at least one must be open to the viewer."""
     return any(
         permitted(model.objects.live().filter(narrator_links__narrator=narrator_id), purpose, viewer).exists()
-        for model in ITEM_MODELS
+        for model in item_models()
     )
 
 

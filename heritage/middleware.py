@@ -5,6 +5,9 @@
   way the view fails with a 500 (a NUL in ``kind=`` did, issue 10 finding 10).
 * A write (PUT, POST…) to an address that does not exist: Django's slash redirect cannot
   carry a body and, with DEBUG on, answers with the debug page (``PUT /station/chunks/0``).
+* A number too large for the database (``/archive-audio/99999999999999999999/original/``):
+  Django's ``<int:…>`` takes any length and SQLite raises OverflowError, a 500. The view
+  has already run when it fails, so this one is answered from ``process_exception``.
 """
 
 from django.conf import settings
@@ -65,6 +68,13 @@ class MalformedRequestMiddleware:
                 "bad_address",
                 "这个地址不接受这种请求，请检查地址（例如结尾的斜杠）。",
                 "This address does not accept this request; check the address (a trailing slash?).",
+            )
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            return error_response(
+                request, 400, "number_too_large", "地址或参数里的数字太大。", "A number in the request is too large."
             )
         return None
 

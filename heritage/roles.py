@@ -105,6 +105,15 @@ PERMISSIONS: dict[Role, list[str]] = {
 # Page permissions on the whole tree (Wagtail's own permission model for pages).
 PAGE_PERMISSIONS = {Role.FACILITATOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]}
 
+# Collection permissions on the root collection, inherited by every collection under it.
+# Wagtail's image library and image chooser ask these, not the model permissions above
+# (CollectionOwnershipPermissionPolicy): without them a facilitator cannot open
+# /admin/images/ nor upload a photo. What each image then shows passes the gate
+# (heritage/admin_gate.py).
+COLLECTION_PERMISSIONS = {
+    Role.FACILITATOR: ["wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image"]
+}
+
 
 def has_role(user, role: Role) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
@@ -172,6 +181,7 @@ def ensure_roles(**kwargs) -> None:
         group, _created = Group.objects.get_or_create(name=GROUP_NAMES[role])
         group.permissions.set([by_key[name] for name in names if name in by_key])
     _ensure_page_permissions()
+    _ensure_collection_permissions(by_key)
 
 
 def _ensure_page_permissions() -> None:
@@ -185,3 +195,19 @@ def _ensure_page_permissions() -> None:
         group = Group.objects.get(name=GROUP_NAMES[role])
         for permission in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=codenames):
             GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
+
+
+def _ensure_collection_permissions(by_key: dict[str, int]) -> None:
+    from django.contrib.auth.models import Group
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    for role, names in COLLECTION_PERMISSIONS.items():
+        group = Group.objects.get(name=GROUP_NAMES[role])
+        for name in names:
+            if name in by_key:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root, permission_id=by_key[name]
+                )

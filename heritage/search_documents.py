@@ -10,7 +10,7 @@ from media.timecode import fragment
 from search.documents import SearchDocument
 
 from .consent import audiences
-from .models.pages import ITEM_MODELS, OralHistoryPage
+from .items import item_models
 
 
 def page_key(page) -> str:
@@ -34,7 +34,7 @@ def documents_for(keys: list[str]) -> tuple[list[str], list[SearchDocument]]:
         prefixes.append(key)
         page = Page.objects.filter(pk=int(rest.rstrip("/"))).first()
         page = page.specific if page is not None else None
-        if page is not None and page.live and isinstance(page, ITEM_MODELS):
+        if page is not None and page.live and isinstance(page, item_models()):
             documents.extend(page_documents(page))
     return prefixes, documents
 
@@ -71,7 +71,7 @@ def page_documents(page) -> list[SearchDocument]:
     }
     url = page.url or ""
     documents = [SearchDocument(page_key(page), page.kind, page.title, _body(page), url, **shared)]
-    if isinstance(page, OralHistoryPage):
+    if page.kind == "oral_history":
         # Played in place on the search page, through the same gate as the page's own player.
         audio = reverse("heritage:oral_history_audio", args=[page.pk, "original"]) if page.recording_id else ""
         for segment_id, start, end, text in page.segments.values_list("pk", "start", "end", "text"):
@@ -92,6 +92,6 @@ def page_documents(page) -> list[SearchDocument]:
 
 
 def all_documents() -> Iterator[SearchDocument]:
-    for model in ITEM_MODELS:
+    for model in item_models():
         for page in model.objects.live().prefetch_related("themes", "tagged_items__tag"):
             yield from page_documents(page)

@@ -8,8 +8,9 @@ from wagtail.signals import page_published, page_unpublished
 from media.models import TranscriptRevision
 from search import sync
 
+from .items import item_models
 from .models import Consent, Narrator
-from .models.pages import ITEM_MODELS, OralHistoryPage
+from .models.pages import OralHistoryPage
 from .search_documents import page_key_of
 
 logger = logging.getLogger(__name__)
@@ -23,13 +24,13 @@ def queue_sync(page_ids) -> None:
 def pages_of_narrator(narrator_id: int) -> list[int]:
     return [
         pk
-        for model in ITEM_MODELS
+        for model in item_models()
         for pk in model.objects.filter(narrator_links__narrator_id=narrator_id).values_list("pk", flat=True)
     ]
 
 
 def on_page_change(sender, instance, **kwargs):
-    if isinstance(instance.specific, ITEM_MODELS):
+    if isinstance(instance.specific, item_models()):
         queue_sync([instance.pk])
 
 
@@ -51,7 +52,7 @@ def on_transcript_revision(sender, instance, created, raw=False, **kwargs):
 def register() -> None:
     page_published.connect(on_page_change, dispatch_uid="heritage_search_published")
     page_unpublished.connect(on_page_change, dispatch_uid="heritage_search_unpublished")
-    for model in ITEM_MODELS:
+    for model in item_models():
         post_delete.connect(on_page_delete, sender=model, dispatch_uid=f"heritage_search_delete_{model.__name__}")
     post_save.connect(on_narrator_change, sender=Narrator, dispatch_uid="heritage_search_narrator")
     post_save.connect(on_narrator_change, sender=Consent, dispatch_uid="heritage_search_consent")

@@ -25,7 +25,9 @@ class NarratorViewSet(SnippetViewSet):
     menu_order = 200
     add_to_admin_menu = True
     list_display = ["name", ConsentBadgesColumn(), "village", "birth_year", "dialect"]
-    search_fields = ["name", "village"]
+    # No search_fields here: Narrator declares its own (the model's index, Chinese-aware).
+    # Naming fields made Wagtail ask the index for columns it does not keep apart
+    # ("no such column: name" on SQLite's FTS5 table; raw to_tsvector on PostgreSQL).
     # Consent edits in this form are logged, and re-grants held pending (heritage/forms.py).
     edit_handler = ObjectList(Narrator.panels, base_form_class=NarratorForm)
 
@@ -46,7 +48,7 @@ class GlossaryViewSet(SnippetViewSet):
     menu_order = 230
     add_to_admin_menu = True
     list_display = ["term", "kind", "priority", "note"]
-    search_fields = ["term"]
+    # The model's own search_fields, as for narrators (a field list breaks the index search).
 
 
 class TopicPromptViewSet(SnippetViewSet):

@@ -13,9 +13,9 @@ from . import progress
 from .access import check_usable, refuse_withheld, withheld
 from .models import AudioRecording, Transcript, TranscriptionJob
 from .serving import serve_recording
+from .tasks import start_transcription
 from .transcription.editing import EditRejected, latest_revision, save_edit
 from .transcription.exports import FORMATS, export_response
-from .transcription.jobs import start_transcription
 
 PERMISSION = "media.change_audiorecording"
 

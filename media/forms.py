@@ -5,7 +5,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import ingest
 from .exceptions import RecordingRejected
-from .transcription.jobs import start_transcription
+from .tasks import start_transcription
 
 
 class AudioRecordingForm(WagtailAdminModelForm):

@@ -33,7 +33,7 @@ from django.utils.module_loading import import_string
 from . import ingest
 from .exceptions import BilingualError, DuplicateRecording, RecordingRejected
 from .models import AudioRecording, UploadSession, UploadState
-from .transcription.jobs import start_transcription
+from .tasks import start_transcription
 
 CHUNK_NAME = re.compile(r"(\d{6})-(\d+)\.part$")
 READ = 256 * 1024

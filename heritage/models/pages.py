@@ -17,9 +17,16 @@ from wagtail.models import Orderable, Page
 
 from media.formats import audio_type
 from media.timecode import clock, fragment
+from search.exceptions import SearchUnavailable
+from search.service import related
 
 from ..blocks import IngredientBlock, PhotoBlock, StepBlock
+from ..consent import Purpose, may
+from ..listing import ArchiveFilters, archive_items, filter_choices
 from ..page_cache import cached_for_visitors
+from ..pictures import attach_thumbnails, portraits
+from ..pictures import photo as permitted_photo
+from ..search_documents import page_key
 from .people import AccessLevel
 
 logger = logging.getLogger(__name__)
@@ -73,8 +80,6 @@ class HeritageItem(Page):
         abstract = True
 
     def is_visible_to(self, user) -> bool:
-        from ..consent import Purpose, may
-
         return may(self, Purpose.VIEW, user)
 
     @cached_for_visitors
@@ -91,12 +96,6 @@ class HeritageItem(Page):
         return super().serve_preview(request, mode_name)
 
     def get_context(self, request, *args, **kwargs):
-        from search.exceptions import SearchUnavailable
-        from search.service import related
-
-        from ..pictures import portraits
-        from ..search_documents import page_key
-
         context = super().get_context(request, *args, **kwargs)
         context["portraits"] = portraits(self, request.user)
         try:
@@ -134,9 +133,6 @@ class HomePage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from ..listing import archive_items
-        from ..pictures import attach_thumbnails
-
         context = super().get_context(request, *args, **kwargs)
         context["latest"] = archive_items(request.user)[:6]
         attach_thumbnails(context["latest"], request.user)
@@ -154,9 +150,6 @@ class HeritageIndexPage(Page):
         verbose_name = _("档案目录")
 
     def get_context(self, request, *args, **kwargs):
-        from ..listing import ArchiveFilters, archive_items, filter_choices
-        from ..pictures import attach_thumbnails
-
         context = super().get_context(request, *args, **kwargs)
         filters = ArchiveFilters.from_query(request.GET)
         context["filters"] = filters
@@ -294,10 +287,8 @@ class RecipePage(HeritageItem):
         verbose_name_plural = _("菜谱")
 
     def get_context(self, request, *args, **kwargs):
-        from ..pictures import photo
-
         context = super().get_context(request, *args, **kwargs)
-        context["photo"] = photo(self, request.user)
+        context["photo"] = permitted_photo(self, request.user)
         context["json_ld"] = self.json_ld(request, context["photo"])
         return context
 
@@ -367,6 +358,3 @@ class FamilyMemoryPage(HeritageItem):
 
 class MemoryNarrator(NarratorLink):
     page = ParentalKey(FamilyMemoryPage, on_delete=models.CASCADE, related_name="narrator_links")
-
-
-ITEM_MODELS = (OralHistoryPage, RecipePage, FamilyMemoryPage)

@@ -4,38 +4,16 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from ..exceptions import RecordingRejected
-from ..models import AudioRecording, JobStatus, TranscriptionJob
+from ..models import JobStatus, TranscriptionJob
 from .glossary import item_terms
 from .service import transcribe
 from .store import store_machine_transcript
 from .weights import ModelMissing
 
 logger = logging.getLogger(__name__)
-
-
-def start_transcription(
-    recording: AudioRecording,
-    engine: str | None = None,
-    model: str | None = None,
-    language: str | None = None,
-    user=None,
-) -> TranscriptionJob:
-    """Queue a run of Whisper over ``recording``; it starts once the current transaction commits."""
-    from ..tasks import transcribe_recording
-
-    job = TranscriptionJob.objects.create(
-        recording=recording,
-        engine=engine or settings.TRANSCRIPTION_ENGINE,
-        model_name=model or "base",
-        language=language or settings.TRANSCRIPTION_LANGUAGE,
-        requested_by=user if getattr(user, "is_authenticated", False) else None,
-    )
-    transaction.on_commit(lambda: transcribe_recording.enqueue(job.pk))
-    return job
 
 
 def _fail(job: TranscriptionJob, message: str) -> None:

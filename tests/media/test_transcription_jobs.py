@@ -11,8 +11,8 @@ from django.utils import timezone
 from heritage.models import GlossaryTerm
 from media.ingest import ingest
 from media.models import JobStatus, TranscriptionJob, TranscriptRevision
+from media.tasks import start_transcription
 from media.transcription import exports
-from media.transcription.jobs import start_transcription
 
 from .. import factories as f
 from .conftest import demo_clip

@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from heritage.models import GlossaryTerm
 from media.ingest import ingest
 from media.models import TranscriptionJob
-from media.transcription.jobs import start_transcription
+from media.tasks import start_transcription
 
 from .. import factories as f
 from .conftest import demo_clip

@@ -304,6 +304,12 @@ CASES: dict[str, Callable[[Archive], list[Req]]] = {
     # Every file under /media/ passes one checked view (heritage/media_gate.py): image
     # originals and renditions of the canary portrait and page photo.
     "media_file": lambda a: _originals(a) + _renditions(a),
+    # Wagtail's admin preview makes a rendition on the fly: its bytes carry no canary (the
+    # JPEG comment is not copied), so a 2xx for a role that may not see the image is the leak.
+    "wagtailimages:preview": lambda a: [
+        _get(reverse("wagtailimages:preview", args=[image.pk, "max-165x165"]), serves=item)
+        for image, item in zip(a.images, ("portrait", "page_photo"), strict=True)
+    ],
     "profile": lambda a: [_get(reverse("profile"))],
     # The seller accepts a kit's benefit agreement (the canary kit has none: refused after
     # the view has decided who may ask).
