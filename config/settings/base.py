@@ -295,6 +295,7 @@ TASKS = {
 # and its interval in seconds. A command not installed yet is skipped with a warning.
 SCHEDULED_COMMANDS = [
     ("consent_sweep", 60),
+    ("recover_tasks", 60),  # jobs a killed worker left running (heritage/task_recovery.py)
     ("fixity", 7 * 86400),
     ("recorder_uploads --clean", 86400),
 ]
