@@ -28,7 +28,7 @@ from ..media.test_worker import ROOT, rows, worker_environment
 
 pytestmark = [pytest.mark.usefixtures("whisper_models"), pytest.mark.django_db(transaction=True)]
 
-WAIT_SECONDS = 300  # two shared cores under a whole-suite run: Whisper's load takes a while
+WAIT_SECONDS = 600  # two shared cores under load: starting Django and Whisper took 4 min at load 30
 OLD = ["老的文字稿，第一句。", "老的文字稿，第二句。"]
 
 
@@ -116,7 +116,8 @@ def test_a_worker_killed_mid_transcription_leaves_the_old_transcript_and_the_nex
     assert status == "SUCCESSFUL" and job_status() == "done", output
     assert json.loads(workers)[0] == dead and len(json.loads(workers)) == 2
     text = "".join(text for (text,) in segments())
-    assert "立碑村" in text and "老的文字稿" not in text
+    # No glossary here, so Whisper may spell the village's name by ear; the dish it gets right.
+    assert "辣子鸡" in text and "老的文字稿" not in text
 
 
 def test_a_running_worker_is_not_gone_and_an_unknown_one_is_left_alone():
