@@ -9,10 +9,10 @@ cached whole, under a key that changes the moment the answer could change:
   re-granted, a page or kit published, a transcript saved) writes a new token, right away
   and again when the transaction commits (so a request that rendered the old state between
   the two cannot store it under the new token);
-* the **next consent instant**: the earliest ``given_at`` or ``withdrawn_at`` still ahead.
-  A withdrawal dated ahead changes nothing in the database when its time comes, so the key
-  names that instant: once it has passed, the key is a new one and the page is rendered
-  (and the gate asked) afresh on the next request.
+* the **fingerprint** of the tables that decide visibility (heritage/page_fingerprint.py),
+  read in one query on every cacheable request and compared with now: a change no signal
+  saw (a ``QuerySet.update()``, a restore) or a dated withdrawal whose time has come makes
+  a new key, and the page is rendered (and the gate asked) afresh on the next request.
 
 Only anonymous requests without a session cookie use it (a signed-in user always has one),
 and only a 200 that wrote no cookie, no CSRF token, no CSP nonce and no message is stored.
@@ -24,19 +24,19 @@ import functools
 import hashlib
 import os
 import uuid
-from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import get_language
 
+from .page_fingerprint import fingerprint
+
 GENERATION_FILE = "page-cache-generation"
-# A bound on memory and on anything changed without a signal (a QuerySet.update()).
-DEFAULT_SECONDS = 0  # off unless PAGE_CACHE_SECONDS says otherwise (config/settings/base.py)
+# A bound on memory; correctness comes from the key (the generation and the fingerprint).
+DEFAULT_SECONDS = 300  # config/settings/base.py reads PAGE_CACHE_SECONDS (0 turns the cache off)
 # Writes that never change what a visitor sees: counting them would empty the cache on
 # every scan, sign-in attempt or worker heartbeat.
 IGNORED_APPS = {"sessions", "axes", "django_tasks_database", "admin"}
@@ -90,30 +90,6 @@ def register() -> None:
         signal.connect(_on_change, dispatch_uid=f"page_cache_{id(signal)}")
 
 
-# Per process: the consent instants ahead, read once per generation.
-_instants: dict[str, tuple[datetime, list[datetime]]] = {}
-
-
-def _consent_instants(now: datetime) -> list[datetime]:
-    from .models.people import Consent
-
-    withdrawn = Consent.objects.filter(withdrawn_at__gt=now).values_list("withdrawn_at", flat=True)
-    given = Consent.objects.filter(given_at__gt=now).values_list("given_at", flat=True)
-    return sorted({*withdrawn, *given})
-
-
-def next_instant(token: str, now: datetime) -> str:
-    """The first consent change still ahead of ``now``, as text ("-" when none)."""
-    known = _instants.get(token)
-    if known is None or now < known[0] or token == "0":
-        # A new generation, a clock moved back (tests), or no token written yet (a fresh
-        # data folder, whose "0" another folder's database also had): ask the database again.
-        _instants.clear()
-        known = _instants[token] = (now, _consent_instants(now))
-    ahead = next((instant for instant in known[1] if instant > now), None)
-    return ahead.isoformat() if ahead else "-"
-
-
 def _anonymous(request: HttpRequest) -> bool:
     # No session cookie, no signed-in user: deciding this reads no session from the database.
     return (
@@ -139,8 +115,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def page_key(request: HttpRequest) -> str:
-    token = generation()
-    parts = [token, next_instant(token, timezone.now()), get_language() or "", request.get_host()]
+    parts = [generation(), fingerprint(), get_language() or "", request.get_host()]
     path = request.get_full_path()
     return "page:" + hashlib.sha256("\n".join([*parts, path]).encode()).hexdigest()
 

@@ -77,6 +77,10 @@ class Scheduler:
 
     def run_forever(self, poll: float) -> None:
         while True:
+            # A long-lived process: drop connections past their age (or broken by a database
+            # restart) before each round. Here, between rounds, and not after each job: inside
+            # a transaction (a caller's, a test's) closing would leave "the connection is closed".
+            close_old_connections()
             self.tick()
             time.sleep(poll)
 
@@ -94,9 +98,6 @@ def run(job: Job) -> str:
     except Exception:  # noqa: BLE001 — one failing job must not stop the others
         logger.exception("失败 %s（%.1f 秒） / failed", job.line, time.monotonic() - started)
         return "failed"
-    finally:
-        # A long-lived process: drop connections the job left that are past their age.
-        close_old_connections()
     logger.info("完成 %s（%.1f 秒） / finished", job.line, time.monotonic() - started)
     return "ran"
 

@@ -7,6 +7,7 @@ once per revision: the same revision always gives the same files.
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -48,6 +49,21 @@ def zip_name(kit: BrandKit, content: KitContent) -> str:
     basis = [[s.narrator_names, [c["consent_id"] for c in s.consent]] for s in content.snippets]
     fingerprint = hashlib.sha256(json.dumps(basis, ensure_ascii=False).encode()).hexdigest()[:10]
     return f"{kit.slug}-r{content.revision_id}-{fingerprint}.zip"
+
+
+# A part is only ever written under a name no one serves (stories/export/bundle.py). One left
+# by a process killed mid-export (a restart, gunicorn's timeout) is removed once it is surely
+# no other export's work in progress: no export takes an hour.
+STALE_PART_SECONDS = 3600
+
+
+def remove_stale_parts(target: Path) -> list[Path]:
+    """Remove the parts of ``target`` that killed exports left behind; returns them."""
+    cutoff = time.time() - STALE_PART_SECONDS
+    stale = [part for part in target.parent.glob(f".{target.name}.*.part") if part.stat().st_mtime < cutoff]
+    for part in stale:
+        part.unlink(missing_ok=True)
+    return stale
 
 
 def _consent_dict(c) -> dict:
@@ -149,6 +165,7 @@ def export_kit(kit: BrandKit, out_dir: Path | None = None, *, rebuild: bool = Fa
     target = Path(out_dir or export_dir()) / zip_name(kit, content)
     if rebuild or not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(target)
         try:
             write_bundle(content, target)
         except LabelContrastError as error:

@@ -15,7 +15,7 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-"$bin/python" manage.py db_worker &
+"$bin/python" manage.py run_worker &
 pids+=($!)
 if [ "$mode" = dev ]; then
   export DEBUG=1

@@ -268,10 +268,9 @@ TRANSCRIPTION_ENGINE = os.environ.get("TRANSCRIPTION_ENGINE", "faster-whisper")
 TRANSCRIPTION_LANGUAGE = os.environ.get("TRANSCRIPTION_LANGUAGE", "zh")
 WHISPER_MODEL_DIR = Path(os.environ.get("WHISPER_MODEL_DIR") or DATA_DIR / "models")
 # The anonymous visitors' page cache (heritage/page_cache.py): how long an entry may live at
-# most; 0 (the default) turns it off. Off by default because it learns of consent changes
-# from the models' signals: a change made in the table alone (a bulk update, a database
-# console) would show only when the entry expires, and consent is checked on every request.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# most; 0 turns it off. Its key reads the consent tables on every request (a bulk update or a
+# dated withdrawal shows on the next one), so it is on by default.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 TRANSCRIBE_ON_UPLOAD = env_bool("TRANSCRIBE_ON_UPLOAD", True)
 
 # Search (see search/): the embedded SQLite FTS5 index, or Elasticsearch at scale.
@@ -298,6 +297,7 @@ TASKS = {
 # and its interval in seconds. A command not installed yet is skipped with a warning.
 SCHEDULED_COMMANDS = [
     ("consent_sweep", 60),
+    ("recover_tasks", 60),  # jobs a killed worker left running (heritage/task_recovery.py)
     ("fixity", 7 * 86400),
     ("recorder_uploads --clean", 86400),
 ]
