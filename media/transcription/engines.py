@@ -28,7 +28,7 @@ from .weights import resolve
 
 SAMPLE_RATE = 16_000
 
-# Decoding settings: Whisper's defaults until the dev-set sweep (bench/asr_real.py --sweep) has run to the end.
+# Decoding settings, chosen on the development set with bench/asr_sweep.py (its table is in the note).
 BEAM_SIZE = 5
 PATIENCE = 1.0
 TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
@@ -38,6 +38,13 @@ VAD_PARAMETERS = {"min_silence_duration_ms": 1000, "speech_pad_ms": 300}
 # forward pass), without any prompt; shorter ones are decoded window by window.
 BATCHED_FROM_SECONDS = 60.0
 BATCH_SIZE = 8
+# The longest stretch of speech the batched pipeline decodes as one chunk (Whisper's window is 30 s).
+BATCH_CHUNK_SECONDS = 30
+# Whether the batched pipeline packs several stretches of speech, their pauses cut out, into one
+# chunk (its own way), or decodes each stretch Silero finds as a chunk of its own.
+BATCH_PACKS_STRETCHES = True
+# Off: conditioning feeds repetition loops on long audio and would carry a prompt past its window.
+CONDITION_ON_PREVIOUS_TEXT = False
 
 
 @dataclass
@@ -111,7 +118,7 @@ class FasterWhisperEngine(Engine):
             "beam_size": BEAM_SIZE,
             "patience": PATIENCE,
             "temperature": list(TEMPERATURES),
-            "condition_on_previous_text": False,
+            "condition_on_previous_text": CONDITION_ON_PREVIOUS_TEXT,
             "word_timestamps": True,
         }
         if span is not None:
@@ -121,7 +128,13 @@ class FasterWhisperEngine(Engine):
             # The batched pipeline would repeat a prompt in every chunk: whole recordings are
             # decoded without one; the glossary acts per stretch afterwards (service.py).
             segments, info = self._batched().transcribe(
-                audio, vad_filter=True, vad_parameters=VAD_PARAMETERS, batch_size=BATCH_SIZE, **options
+                audio,
+                clip_timestamps=None if BATCH_PACKS_STRETCHES else self._stretches(audio),
+                vad_filter=True,
+                vad_parameters=dict(VAD_PARAMETERS),
+                batch_size=BATCH_SIZE,
+                chunk_length=BATCH_CHUNK_SECONDS,
+                **options,
             )
         else:
             segments, info = self.model.transcribe(
@@ -141,6 +154,15 @@ class FasterWhisperEngine(Engine):
             for s in segments
         )
         return info.language, raw
+
+    @staticmethod
+    def _stretches(audio) -> list[dict]:
+        """Silero's stretches of speech (seconds), none longer than a batched chunk."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        options = VadOptions(**{**VAD_PARAMETERS, "max_speech_duration_s": BATCH_CHUNK_SECONDS})
+        stamps = get_speech_timestamps(audio, options)
+        return [{"start": s["start"] / SAMPLE_RATE, "end": s["end"] / SAMPLE_RATE} for s in stamps]
 
     def _batched(self):
         from faster_whisper import BatchedInferencePipeline
@@ -178,7 +200,7 @@ class OpenAIWhisperEngine(Engine):
             patience=PATIENCE,
             temperature=TEMPERATURES,
             initial_prompt=prompt,
-            condition_on_previous_text=False,
+            condition_on_previous_text=CONDITION_ON_PREVIOUS_TEXT,
             clip_timestamps=list(span) if span is not None else "0",
             fp16=False,
             verbose=None,
