@@ -39,9 +39,9 @@ SWEEP = {
     },
     "sentences cut at 0.3 s pauses": {"service.PAUSE_SECONDS": 0.3},
     "sentences cut at 1.0 s pauses": {"service.PAUSE_SECONDS": 1.0},
-    "batched from 600 s": {"BATCHED_FROM_SECONDS": 600.0},
-    "batch chunks 15 s": {"BATCH_CHUNK_SECONDS": 15},
-    "batched, one stretch per chunk": {"BATCH_PACKS_STRETCHES": False},
+    "batched from 60 s": {"BATCHED_FROM_SECONDS": 60.0},
+    "batched from 60 s, 15 s chunks": {"BATCHED_FROM_SECONDS": 60.0, "BATCH_CHUNK_SECONDS": 15},
+    "batched from 60 s, one stretch per chunk": {"BATCHED_FROM_SECONDS": 60.0, "BATCH_PACKS_STRETCHES": False},
 }
 
 
