@@ -14,8 +14,9 @@ peak memory is its own. Columns:
   numbers written as spoken, on both sides (``text.normalise_for_scoring``); an inaudible
   marker counts as the words it stands for (a deletion).
 - CER demo: the demo's own synthesised clips (in the glossary's domain).
+- CER dev long: the dev clips joined into one file (2.5 min with the pauses): the long path.
 - RTF short: transcription seconds / audio seconds over the dev clips (5–12 s each);
-  RTF long: the dev clips joined into one file of about 2 minutes; model loading apart.
+  RTF long: the joined file; model loading apart.
 - lost: characters of the no-glossary output that the glossary output drops (on dev).
 
 The machine is shared, so timings are noisy: compare rows of one run, as ratios.
@@ -195,19 +196,29 @@ def rows_in_processes(rows: list[str], long_path: Path, parallel: bool) -> list[
     return [json.loads(output.strip().splitlines()[-1]) for output in outputs]
 
 
-def table(reports: list[dict]) -> None:
+def _load() -> str:
+    return ", ".join(f"{n:.1f}" for n in os.getloadavg())
+
+
+def table(reports: list[dict], started_load: str) -> None:
     base = next((r for r in reports if r["row"] == "raw"), reports[0])
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}")
     print("dev = shared/asr-dev, 15 real read clips, 2.1 min (FLEURS cmn_hans_cn validation, CC BY 4.0);")
-    print("demo = the 3 synthesised demo recordings (1.8 min); long = the dev clips joined (2.3 min)")
+    print("demo = the 3 synthesised demo recordings (1.8 min); long = the dev clips joined, 1 s apart (2.5 min)")
+    print(f"load average (1, 5, 15 min) at start {started_load}, at end {_load()}")
     print()
-    print("| | CER dev | CER demo | CER dev / raw | RTF short | RTF long | RTF short / raw | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| | CER dev short | CER dev long | CER demo | CER dev / raw | CER long / raw | RTF short | RTF long "
+        "| RTF short / raw | RTF long / raw | peak RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in reports:
         print(
-            f"| {ROWS[r['row']]} | {r['cer_dev'] * 100:.1f} % | {r['cer_demo'] * 100:.1f} % "
-            f"| {r['cer_dev'] / base['cer_dev']:.2f} | {r['rtf_short']:.3f} | {r['rtf_long']:.3f} "
-            f"| {r['rtf_short'] / base['rtf_short']:.2f} | {r['peak_mb']:.0f} |"
+            f"| {ROWS[r['row']]} | {r['cer_dev'] * 100:.1f} % | {r['cer_long'] * 100:.1f} % "
+            f"| {r['cer_demo'] * 100:.1f} % | {r['cer_dev'] / base['cer_dev']:.2f} "
+            f"| {r['cer_long'] / base['cer_long']:.2f} | {r['rtf_short']:.3f} | {r['rtf_long']:.3f} "
+            f"| {r['rtf_short'] / base['rtf_short']:.2f} | {r['rtf_long'] / base['rtf_long']:.2f} "
+            f"| {r['peak_mb']:.0f} |"
         )
     by_row = {r["row"]: r for r in reports}
     if "plain" in by_row and "glossary" in by_row:
@@ -237,10 +248,11 @@ def main():
     weights.assemble_base()
     if "openai" in args.rows:
         weights.ensure_openai_checkpoint()
+    started_load = _load()
     with tempfile.TemporaryDirectory() as folder:
         path = long_file(Path(folder))
         reports = rows_in_processes(args.rows, path, args.parallel)
-    table(reports)
+    table(reports, started_load)
 
 
 if __name__ == "__main__":

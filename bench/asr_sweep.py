@@ -1,74 +1,112 @@
 """Decoding settings swept on the development set: CER and RTF, one setting changed at a time.
 
-    nice -n 10 .venv/bin/python bench/asr_sweep.py                      # every setting, all 15 clips
-    nice -n 10 .venv/bin/python bench/asr_sweep.py --clips 5 "beam 1"   # bounded: fewer clips, named settings
+    nice -n 5 .venv/bin/python bench/asr_sweep.py                       # every setting, all 15 clips
+    nice -n 5 .venv/bin/python bench/asr_sweep.py "beam 1" "patience 2"  # named settings only
+    nice -n 5 .venv/bin/python bench/asr_sweep.py --long                 # the dev clips joined (long path)
 
 ``transcribe`` with the demo glossary (what every job uses) on ``shared/asr-dev`` (FLEURS
 Mandarin validation, Conneau et al. 2022, Google, CC BY 4.0; see its README), scored like
-``bench/asr_real.py`` (corpus-level CER after its text rules). The first row is what
-``media/transcription/engines.py`` uses now; the others change one setting each. The
-machine is shared: compare rows of one run, and prefer a setting only where its CER is
-lower by more than one clip's noise (a few characters in ~1,000).
+``bench/asr_real.py`` (corpus-level CER after its text rules). The first row is the raw
+faster-whisper baseline (beam 5, no VAD, no glossary) on the same model instance, in the
+same run; the second is what ``media/transcription/engines.py`` uses now; the others change
+one setting each. The machine is shared: compare rows of one run, and prefer a setting only
+where its CER is lower by more than one clip's noise (a few characters in ~480).
 """
 
 import argparse
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from asr_real import ASR_DEV, dev_clips, scorer, setup_django  # noqa: E402
+from asr_real import ASR_DEV, RATE, dev_clips, long_file, scorer, setup_django  # noqa: E402
 
+RAW = "raw faster-whisper (beam 5, no VAD, no glossary)"
+KEPT = "kept (engines.py)"
+# Each setting: {module attribute: value}, on media.transcription.engines unless prefixed "service.".
 SWEEP = {
-    "kept (engines.py)": {},
     "beam 1": {"BEAM_SIZE": 1},
     "beam 8, patience 1.5": {"BEAM_SIZE": 8, "PATIENCE": 1.5},
     "patience 2": {"PATIENCE": 2.0},
     "no temperature fallback": {"TEMPERATURES": (0.0,)},
+    "condition on previous text": {"CONDITION_ON_PREVIOUS_TEXT": True},
     "VAD silence 500 ms, pad 200 ms": {"VAD_PARAMETERS": {"min_silence_duration_ms": 500, "speech_pad_ms": 200}},
     "VAD silence 2000 ms, pad 400 ms": {"VAD_PARAMETERS": {"min_silence_duration_ms": 2000, "speech_pad_ms": 400}},
     "VAD threshold 0.35": {
         "VAD_PARAMETERS": {"min_silence_duration_ms": 1000, "speech_pad_ms": 300, "threshold": 0.35}
     },
+    "sentences cut at 0.3 s pauses": {"service.PAUSE_SECONDS": 0.3},
+    "sentences cut at 1.0 s pauses": {"service.PAUSE_SECONDS": 1.0},
+    "batched from 60 s": {"BATCHED_FROM_SECONDS": 60.0},
+    "batched from 60 s, 15 s chunks": {"BATCHED_FROM_SECONDS": 60.0, "BATCH_CHUNK_SECONDS": 15},
+    "batched from 60 s, one stretch per chunk": {"BATCHED_FROM_SECONDS": 60.0, "BATCH_PACKS_STRETCHES": False},
 }
 
 
-def sweep(names: list[str], clips: int) -> None:
+def sweep(names: list[str], clips: int, long: bool, baseline: bool = True) -> None:
     setup_django()
     from heritage.demo.content import GLOSSARY
-    from media.transcription import engines
+    from media.decoding import load_pcm
+    from media.transcription import engines, service
     from media.transcription.service import transcribe
+    from media.transcription.text import to_simplified
+
+    modules = {"": engines, "service.": service}
+
+    def target(name: str):
+        prefix, _, attribute = name.rpartition(".")
+        return modules[prefix + "." if prefix else ""], attribute
 
     terms = [term for term, *_ in sorted(GLOSSARY, key=lambda g: -g[2])]
     errors = scorer()
     chosen = dev_clips()[:clips]
-    kept = {name: getattr(engines, name) for name in ("BEAM_SIZE", "PATIENCE", "TEMPERATURES", "VAD_PARAMETERS")}
-    print(f"{len(chosen)} dev clips, {sum(float(c['seconds']) for c in chosen):.0f} s of speech")
-    print("| setting | CER dev | RTF short |\n|---|---|---|", flush=True)
-    for label in names:
-        for name, value in {**kept, **SWEEP[label]}.items():
-            setattr(engines, name, value)
-        wrong = size = elapsed = seconds = 0.0
-        for clip in chosen:
-            result = transcribe(ASR_DEV / f"{clip['id']}.flac", engine="faster-whisper", terms=terms)
-            w, s = errors(clip["text"], result.text)
+    folder = tempfile.TemporaryDirectory()
+    if long:
+        cases = [(long_file(Path(folder.name)), "".join(c["text"] for c in chosen))]
+    else:
+        cases = [(ASR_DEV / f"{c['id']}.flac", c["text"]) for c in chosen]
+    touched = {name for label in names for name in SWEEP.get(label, {})}
+    kept = {name: getattr(*target(name)) for name in touched}
+    loaded = engines.get_engine("faster-whisper")
+    seconds_of_speech = sum(len(load_pcm(path)) / RATE for path, _ in cases)
+    print(f"{len(cases)} {'file' if long else 'dev clips'}, {seconds_of_speech:.0f} s of audio")
+    print("| setting | CER dev | RTF |\n|---|---|---|", flush=True)
+    for label in [RAW, KEPT, *names] if baseline else names:
+        for name, value in {**kept, **SWEEP.get(label, {})}.items():
+            setattr(*target(name), value)
+        wrong = size = elapsed = 0.0
+        for path, reference in cases:
+            if label == RAW:
+                audio = load_pcm(path)
+                started = time.perf_counter()
+                segments, _ = loaded.model.transcribe(audio, language="zh", beam_size=5)
+                said = to_simplified("".join(s.text for s in segments), "zh")
+                elapsed += time.perf_counter() - started
+            else:
+                result = transcribe(path, engine="faster-whisper", terms=terms)
+                said, elapsed = result.text, elapsed + result.elapsed_seconds
+            w, s = errors(reference, said)
             wrong, size = wrong + w, size + s
-            elapsed, seconds = elapsed + result.elapsed_seconds, seconds + result.audio_seconds
-        print(f"| {label} | {wrong / size * 100:.1f} % | {elapsed / seconds:.3f} |", flush=True)
+        print(f"| {label} | {wrong / size * 100:.1f} % | {elapsed / seconds_of_speech:.3f} |", flush=True)
+    folder.cleanup()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("settings", nargs="*", help=f"settings to compare (default: all): {', '.join(SWEEP)}")
     parser.add_argument("--clips", type=int, default=15, help="use only the first N dev clips (bounded runs)")
+    parser.add_argument("--long", action="store_true", help="the dev clips joined into one long file")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the raw and kept rows (CER is deterministic; RTF is not)"
+    )
     args = parser.parse_args()
     names = args.settings or list(SWEEP)
     unknown = [name for name in names if name not in SWEEP]
     if unknown:
         parser.error(f"unknown settings: {unknown}")
-    if "kept (engines.py)" not in names:
-        names = ["kept (engines.py)", *names]
-    sweep(names, args.clips)
+    sweep(names, args.clips, args.long, baseline=not args.no_baseline)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ each repeats the prompt in every window, and over silence the model copies it ou
 again (``clip_timestamps``), which is how a suspicious segment is re-heard without the prompt.
 """
 
+import math
 import os
 import time
 from collections.abc import Iterator
@@ -28,16 +29,27 @@ from .weights import resolve
 
 SAMPLE_RATE = 16_000
 
-# Decoding settings: Whisper's defaults until the dev-set sweep (bench/asr_real.py --sweep) has run to the end.
+# Decoding settings, chosen on the development set with bench/asr_sweep.py (its table is in the note).
 BEAM_SIZE = 5
 PATIENCE = 1.0
 TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 # Elders pause for breath and thought; only longer silences are cut out.
 VAD_PARAMETERS = {"min_silence_duration_ms": 1000, "speech_pad_ms": 300}
-# Long recordings go through faster-whisper's batched pipeline (several 30 s chunks per
-# forward pass), without any prompt; shorter ones are decoded window by window.
-BATCHED_FROM_SECONDS = 60.0
+# faster-whisper's batched pipeline (several 30 s chunks per forward pass) is faster on long
+# recordings but packs stretches of speech into chunks with their pauses cut out and has no
+# temperature fallback: on the dev clips joined (2.5 min) it scored 15.2 % CER against 12.9 %
+# window by window and 12.1 % for the raw baseline (bench/asr_sweep.py --long, 2026-12-02;
+# 15 s chunks 20.7 %, one stretch per chunk 13.4 %). So every recording is decoded window by
+# window; the pipeline stays a setting the sweep can measure again ("batched from 60 s").
+BATCHED_FROM_SECONDS = math.inf
 BATCH_SIZE = 8
+# The longest stretch of speech the batched pipeline decodes as one chunk (Whisper's window is 30 s).
+BATCH_CHUNK_SECONDS = 30
+# Whether the batched pipeline packs several stretches of speech, their pauses cut out, into one
+# chunk (its own way), or decodes each stretch Silero finds as a chunk of its own.
+BATCH_PACKS_STRETCHES = True
+# Off: conditioning feeds repetition loops on long audio and would carry a prompt past its window.
+CONDITION_ON_PREVIOUS_TEXT = False
 
 
 @dataclass
@@ -111,7 +123,7 @@ class FasterWhisperEngine(Engine):
             "beam_size": BEAM_SIZE,
             "patience": PATIENCE,
             "temperature": list(TEMPERATURES),
-            "condition_on_previous_text": False,
+            "condition_on_previous_text": CONDITION_ON_PREVIOUS_TEXT,
             "word_timestamps": True,
         }
         if span is not None:
@@ -121,7 +133,13 @@ class FasterWhisperEngine(Engine):
             # The batched pipeline would repeat a prompt in every chunk: whole recordings are
             # decoded without one; the glossary acts per stretch afterwards (service.py).
             segments, info = self._batched().transcribe(
-                audio, vad_filter=True, vad_parameters=VAD_PARAMETERS, batch_size=BATCH_SIZE, **options
+                audio,
+                clip_timestamps=None if BATCH_PACKS_STRETCHES else self._stretches(audio),
+                vad_filter=True,
+                vad_parameters=dict(VAD_PARAMETERS),
+                batch_size=BATCH_SIZE,
+                chunk_length=BATCH_CHUNK_SECONDS,
+                **options,
             )
         else:
             segments, info = self.model.transcribe(
@@ -141,6 +159,15 @@ class FasterWhisperEngine(Engine):
             for s in segments
         )
         return info.language, raw
+
+    @staticmethod
+    def _stretches(audio) -> list[dict]:
+        """Silero's stretches of speech (seconds), none longer than a batched chunk."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        options = VadOptions(**{**VAD_PARAMETERS, "max_speech_duration_s": BATCH_CHUNK_SECONDS})
+        stamps = get_speech_timestamps(audio, options)
+        return [{"start": s["start"] / SAMPLE_RATE, "end": s["end"] / SAMPLE_RATE} for s in stamps]
 
     def _batched(self):
         from faster_whisper import BatchedInferencePipeline
@@ -178,7 +205,7 @@ class OpenAIWhisperEngine(Engine):
             patience=PATIENCE,
             temperature=TEMPERATURES,
             initial_prompt=prompt,
-            condition_on_previous_text=False,
+            condition_on_previous_text=CONDITION_ON_PREVIOUS_TEXT,
             clip_timestamps=list(span) if span is not None else "0",
             fp16=False,
             verbose=None,
