@@ -144,6 +144,8 @@
       item.id = "te-choice-" + n;
       item.setAttribute("role", "option");
       item.dataset.choice = n;
+      item.dataset.at = c.at;
+      item.dataset.end = c.end;
       var s = segments[i].text;
       item.innerHTML = "<b>" + escapeHtml(c.text) + "</b> <small>" + escapeHtml(s.slice(c.at, c.end)) + " → " + escapeHtml(c.text) + "</small>";
       box.appendChild(item);
