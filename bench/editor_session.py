@@ -288,6 +288,8 @@ def main() -> None:
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="editor-session-"))
     env = {**os.environ, "DATA_DIR": str(data_dir), "DEBUG": "1", "LOG_LEVEL": "WARNING"}
+    # Playwright's sync API runs an event loop; the ORM calls beside it are plain, one at a time.
+    env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.update(env)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
