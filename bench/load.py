@@ -48,7 +48,7 @@ def grow(oral_histories: int) -> None:
 
     from heritage.consent import Purpose, permitted
     from heritage.models import HeritageIndexPage, OralHistoryPage, Theme
-    from media.transcription.jobs import start_transcription
+    from media.tasks import start_transcription
     from stories.models import BrandKit
 
     originals = list(OralHistoryPage.objects.live().order_by("pk"))

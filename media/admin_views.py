@@ -16,6 +16,7 @@ from .serving import serve_recording
 from .tasks import start_transcription
 from .transcription.editing import EditRejected, latest_revision, save_edit
 from .transcription.exports import FORMATS, export_response
+from .transcription.word_marks import UNSURE
 
 PERMISSION = "media.change_audiorecording"
 
@@ -38,7 +39,9 @@ def editor(request, recording_id: int):
     transcript, _created = Transcript.objects.get_or_create(recording=recording)
     revision = latest_revision(transcript)
     segments = list(
-        transcript.segments.order_by("position").values("start", "end", "text", "speaker", "reviewed", "low_confidence")
+        transcript.segments.order_by("position").values(
+            "start", "end", "text", "speaker", "reviewed", "low_confidence", "words"
+        )
     )
     return render(
         request,
@@ -49,6 +52,7 @@ def editor(request, recording_id: int):
             "editor_data": {
                 "segments": segments,
                 "revision": revision.pk if revision else None,
+                "unsure": UNSURE,  # words below this probability are marked in the sentence
                 "duration": recording.duration,
                 "waveform": recording.waveform,
                 "job": _job_state(recording),

@@ -6,6 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from . import ingest
 from .exceptions import RecordingRejected
 from .tasks import start_transcription
+from .widgets import FilePick
 
 
 class AudioRecordingForm(WagtailAdminModelForm):
@@ -14,6 +15,7 @@ class AudioRecordingForm(WagtailAdminModelForm):
     upload = forms.FileField(
         label=_("录音文件"),
         required=False,
+        widget=FilePick(button=_("选择录音文件")),
         help_text=_("wav、flac、mp3、m4a、ogg、webm 等格式。原始文件会原样保存并计算校验值。"),
     )
 

@@ -82,6 +82,10 @@ class TranscriptSegment(models.Model):
     no_speech_prob = models.FloatField(null=True, blank=True)
     reviewed = models.BooleanField(_("已校对"), default=False)
     low_confidence = models.BooleanField(_("需要核对"), default=False)
+    # Each word as the engine heard it: text, at (its offset in ``text``), start, end, probability
+    # and, for unsure words, alternatives ({text, at, end}: what could replace text[at:end]).
+    # Filled by the transcription job (transcription/word_marks.py); the editor marks unsure words.
+    words = models.JSONField(_("逐词信息"), default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["transcript", "position"]

@@ -9,6 +9,7 @@ from django.db.models import F
 from ..exceptions import BilingualError
 from ..models import Correction, Transcript, TranscriptRevision, TranscriptSegment
 from .store import snapshot
+from .word_marks import kept_words
 
 MAX_SPEAKER = 100
 # A correction of a word, not a rewritten sentence: short replacements only.
@@ -58,6 +59,8 @@ def _validated(rows: list, duration: float) -> list[dict]:
                 "reviewed": reviewed,
                 # Still unsure until a person says otherwise.
                 "low_confidence": bool(row.get("low_confidence")) and not reviewed,
+                # Kept after review too (their times stay useful); the editor shows no marks on a reviewed sentence.
+                "words": kept_words(row.get("words"), text),
             }
         )
     return clean

@@ -40,15 +40,17 @@ def run_job(job_id: int) -> str:
     recording = job.recording
     source = Path(settings.MEDIA_ROOT) / (recording.derivative.name or recording.original.name)
     try:
+        terms = item_terms(recording)
         result = transcribe(
             source,
             engine=job.engine,
             model=None if job.model_name == "base" else job.model_name,
             language=job.language,
-            terms=item_terms(recording),
+            terms=terms,
             on_progress=progress,
         )
-        store_machine_transcript(recording, result)
+        # The same terms offer alternatives for the words Whisper was unsure of.
+        store_machine_transcript(recording, result, terms)
     except (ModelMissing, RecordingRejected) as error:
         _fail(job, error.message)
         return JobStatus.FAILED

@@ -46,6 +46,8 @@ class Segment:
     low_confidence: bool = False
     # (word as written, the engine's probability for it), in order; empty where the engine gave no word timings.
     words: list[tuple[str, float]] = field(default_factory=list)
+    # (start, end) in seconds of each of ``words``, for the editor's word marks (word_marks.py).
+    word_times: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def confidence(self) -> float:
@@ -138,8 +140,8 @@ def _sentences(segment: RawSegment) -> Iterator[tuple[float, float, str, float, 
             words = []
 
 
-def _scored_words(timed: list[Word], written: str, language: str) -> list[tuple[str, float]]:
-    """Each word as written in the final text, with the engine's probability for it.
+def _scored_words(timed: list[Word], written: str, language: str) -> list[tuple[str, Word]]:
+    """Each word as written in the final text, with the engine's word (probability and times).
 
     Clean-up can change the text: glossary spelling and punctuation keep its length, so
     the words are cut from the written text by their lengths; where the length changed
@@ -151,7 +153,7 @@ def _scored_words(timed: list[Word], written: str, language: str) -> list[tuple[
     scored, at = [], 0
     for part, word in zip(parts, timed, strict=True):
         if part:
-            scored.append((written[at : at + len(part)], word.probability))
+            scored.append((written[at : at + len(part)], word))
         at += len(part)
     return scored
 
@@ -174,6 +176,7 @@ def clean_segments(
                 or (looped and len(text.compact(words)) < 2)
             ):
                 continue
+            scored = _scored_words(timed, words, language)
             yield Segment(
                 start=round(start, 2),
                 end=round(max(end, start), 2),
@@ -187,7 +190,8 @@ def clean_segments(
                     or looped
                     or INAUDIBLE in words
                 ),
-                words=_scored_words(timed, words, language),
+                words=[(written, word.probability) for written, word in scored],
+                word_times=[(round(word.start, 2), round(word.end, 2)) for _, word in scored],
             )
 
 

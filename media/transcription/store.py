@@ -1,15 +1,27 @@
 """Save a machine transcript without losing what people did."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from ..models import AudioRecording, Transcript, TranscriptRevision, TranscriptSegment
 from .service import Transcription
+from .word_marks import known_corrections, word_rows
 
 
 def snapshot(transcript: Transcript) -> list[dict]:
     return list(
         transcript.segments.order_by("position").values(
-            "position", "start", "end", "text", "speaker", "reviewed", "low_confidence", "avg_logprob", "no_speech_prob"
+            "position",
+            "start",
+            "end",
+            "text",
+            "speaker",
+            "reviewed",
+            "low_confidence",
+            "avg_logprob",
+            "no_speech_prob",
+            "words",
         )
     )
 
@@ -19,8 +31,11 @@ def _overlaps(a_start, a_end, b_start, b_end) -> bool:
 
 
 @transaction.atomic
-def store_machine_transcript(recording: AudioRecording, result: Transcription) -> Transcript:
+def store_machine_transcript(recording: AudioRecording, result: Transcription, terms: Iterable[str] = ()) -> Transcript:
     """Replace the machine's segments with ``result``; reviewed segments stay exactly as they are.
+
+    Each segment keeps its words, with alternatives for the unsure ones from ``terms`` (the
+    recording's glossary terms) and the corrections facilitators made before (word_marks.py).
 
     Machine segments that overlap a reviewed one in time are left out: the person's
     version of that stretch of audio wins.
@@ -28,6 +43,7 @@ def store_machine_transcript(recording: AudioRecording, result: Transcription) -
     transcript, _ = Transcript.objects.select_for_update().get_or_create(recording=recording)
     transcript.segments.filter(reviewed=False).delete()
     reviewed = list(transcript.segments.order_by("start"))
+    terms, corrections = list(terms), known_corrections()
     new = [
         TranscriptSegment(
             transcript=transcript,
@@ -37,6 +53,7 @@ def store_machine_transcript(recording: AudioRecording, result: Transcription) -
             avg_logprob=s.avg_logprob,
             no_speech_prob=s.no_speech_prob,
             low_confidence=s.low_confidence,
+            words=word_rows(s, terms, corrections),
         )
         for s in result.segments
         if not any(_overlaps(s.start, s.end, r.start, r.end) for r in reviewed)

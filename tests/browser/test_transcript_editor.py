@@ -75,3 +75,78 @@ def test_a_segment_plays_alone(signed_in, transcript, live_server):
     # It stops by itself at the end of the sentence (3.0 s to 5.8 s).
     page.wait_for_function("document.getElementById('te-audio').paused", timeout=8000)
     assert page.evaluate("document.getElementById('te-audio').currentTime") == pytest.approx(5.8, abs=0.5)
+
+
+@pytest.fixture
+def heard(transcript):
+    """The machine's words on the first two sentences, unsure ones with alternatives (word_marks.py)."""
+    from media.transcription.service import Segment
+    from media.transcription.word_marks import word_rows
+
+    terms, corrections = ["息烽县", "立碑村", "糍粑"], [("磁巴", "糍粑")]
+    words = {
+        0: [("住在", 0.95), ("西风", 0.3), ("县", 0.9), ("李碑", 0.4), ("村。", 0.9)],
+        1: [("全", 0.9), ("看", 0.9), ("磁巴", 0.2), ("辣椒", 0.9), ("干辣椒", 0.9), ("先泡软。", 0.9)],
+    }
+    for segment in transcript.segments.filter(position__in=words):
+        timed = [(segment.start + n * 0.4, segment.start + n * 0.4 + 0.3) for n in range(len(words[segment.position]))]
+        heard = Segment(
+            segment.start, segment.end, segment.text, -0.5, 0.0, words=words[segment.position], word_times=timed
+        )
+        segment.words = word_rows(heard, terms, corrections)
+        segment.save()
+    return transcript
+
+
+def marks(page) -> list[list[str]]:
+    return page.evaluate(
+        "[...document.querySelectorAll('#te-segments .te-seg')].map("
+        "(li) => [...li.querySelectorAll('mark.te-word')].map((m) => m.textContent))"
+    )
+
+
+def test_unsure_words_are_marked_and_their_alternatives_a_keystroke_away(signed_in, heard, live_server):
+    page, _ = signed_in
+    page.goto(f"{live_server.url}/admin/transcripts/{heard.recording_id}/")
+    assert marks(page) == [["西风", "李碑"], ["磁巴"], []]
+    # Screen readers hear which words are unsure along with the sentence.
+    assert page.locator("#te-sr-0").text_content() == "可能听错的词：西风、李碑"
+
+    page.locator("#te-segments textarea").nth(0).evaluate("(area) => { area.focus(); area.setSelectionRange(0, 0); }")
+    page.keyboard.press("Alt+n")  # the next unsure word, selected, its alternatives listed
+    assert page.locator("#te-choices [role=option]").all_text_contents()[0].startswith("息烽县")
+    page.keyboard.press("Enter")
+    assert page.locator("#te-segments textarea").nth(0).input_value() == "住在息烽县李碑村。"
+    assert marks(page)[0] == ["李碑"]  # the picked word loses its mark, the next one keeps its place
+
+    page.keyboard.press("Alt+n")
+    page.keyboard.press("Enter")
+    assert page.locator("#te-segments textarea").nth(0).input_value() == "住在息烽县立碑村。"
+
+    # Alt+↓ on a marked word opens its list (as in a combo box); Esc closes it, the text unchanged.
+    second = page.locator("#te-segments textarea").nth(1)
+    second.focus()
+    second.evaluate("(area) => area.setSelectionRange(3, 3)")
+    page.keyboard.press("Alt+ArrowDown")
+    assert page.locator("#te-choices [role=option]").count() == 1
+    page.keyboard.press("Escape")
+    assert page.locator("#te-choices").count() == 0 and second.input_value() == "全看磁巴辣椒干辣椒先泡软。"
+
+    # Typing in front of a marked word moves its mark along; a reviewed sentence has none.
+    second.evaluate("(area) => area.setSelectionRange(0, 0)")
+    page.keyboard.type("她")
+    assert marks(page)[1] == ["磁巴"]
+    box = page.evaluate(
+        "(() => { const m = document.querySelectorAll('.te-seg')[1].querySelector('mark').getBoundingClientRect();"
+        " const a = document.querySelectorAll('.te-seg textarea')[1].getBoundingClientRect();"
+        " return [m.left - a.left, m.top - a.top, m.width]; })()"
+    )
+    assert 3 * 14 < box[0] < 5 * 20 and 0 <= box[1] < 12 and box[2] > 20  # under the 4th and 5th characters
+    page.keyboard.press("Control+Enter")
+    assert marks(page)[1] == []
+    page.keyboard.press("Control+s")
+    page.wait_for_function("document.getElementById('te-message').textContent === '已保存'")
+
+    first, second_row = heard.segments.order_by("position")[:2]
+    assert first.text == "住在息烽县立碑村。" and not [w for w in first.words if w["probability"] < 0.6]
+    assert second_row.reviewed and [w["at"] for w in second_row.words if w["text"] == "磁巴"] == [3]

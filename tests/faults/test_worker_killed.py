@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from heritage.task_recovery import is_gone, worker_id
 from media.ingest import ingest
-from media.transcription.jobs import start_transcription
+from media.tasks import start_transcription
 
 from .. import factories as f
 from ..media.conftest import demo_clip, whisper_models  # noqa: F401

@@ -149,3 +149,4 @@ def test_words_the_model_was_unsure_of_are_marked_inside_the_sentence():
     assert segment.text == "住在息烽县立碑村"
     assert segment.words == [("住在", 0.95), ("息烽县", 0.3), ("立碑村", 0.9)]
     assert segment.unsure_words == ["息烽县"]
+    assert segment.word_times == [(0.0, 0.4), (0.4, 1.0), (1.0, 1.4)]  # kept for the editor's word marks
