@@ -9,13 +9,11 @@ picks up again; the next ``run_worker`` puts it back in the queue and finishes i
 
 import json
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 
 import pytest
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from heritage.task_recovery import is_gone, worker_id
@@ -24,7 +22,7 @@ from media.tasks import start_transcription
 
 from .. import factories as f
 from ..media.conftest import demo_clip, whisper_models  # noqa: F401
-from ..media.test_worker import ROOT, rows, worker_environment
+from ..media.test_worker import ROOT, WorkerDatabase
 
 pytestmark = [pytest.mark.usefixtures("whisper_models"), pytest.mark.django_db(transaction=True)]
 
@@ -37,11 +35,11 @@ def database_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def start_worker(data_dir, *arguments):
+def start_worker(database, *arguments):
     return subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--interval", "0.2", *arguments],
         cwd=ROOT,
-        env=worker_environment(data_dir),
+        env=database.environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -68,28 +66,25 @@ def test_a_worker_killed_mid_transcription_leaves_the_old_transcript_and_the_nex
     old = f.transcript(recording, OLD)
     job = start_transcription(recording)  # autocommit here: the task row is written at once
 
-    database = _data_dir / "archive.sqlite3"
-    with sqlite3.connect(database) as target:
-        connection.ensure_connection()
-        connection.connection.backup(target)
+    database = WorkerDatabase(_data_dir)
+    rows = database.rows
     tasks = DBTaskResult._meta.db_table
     ours = "media.tasks.transcribe_recording"
 
     def job_status():
-        return rows(database, "SELECT status FROM media_transcriptionjob WHERE id = ?", job.pk)[0][0]
+        return rows("SELECT status FROM media_transcriptionjob WHERE id = ?", job.pk)[0][0]
 
     def task_row():
-        return rows(database, f"SELECT status, worker_ids FROM {tasks} WHERE task_path = ?", ours)[0]
+        return rows(f"SELECT status, worker_ids FROM {tasks} WHERE task_path = ?", ours)[0]
 
     def segments():
         return rows(
-            database,
             "SELECT s.text FROM media_transcriptsegment s JOIN media_transcript t ON s.transcript_id = t.id "
             "WHERE t.recording_id = ? ORDER BY s.position",
             recording.pk,
         )
 
-    first = start_worker(_data_dir)
+    first = start_worker(database)
     try:
         wait_for(lambda: job_status() == "running", first, "running job")
         first.send_signal(signal.SIGKILL)
@@ -102,10 +97,10 @@ def test_a_worker_killed_mid_transcription_leaves_the_old_transcript_and_the_nex
     assert dead.startswith("libei:") and dead.split(":")[2] == str(first.pid)
     assert is_gone(dead)
     assert [text for (text,) in segments()] == OLD, "the old transcript is intact while the job waits"
-    assert rows(database, "SELECT id FROM media_transcript WHERE recording_id = ?", recording.pk) == [(old.pk,)]
+    assert rows("SELECT id FROM media_transcript WHERE recording_id = ?", recording.pk) == [(old.pk,)]
 
     # The next worker finds the job its predecessor left and runs it again (--batch: then stops).
-    second = start_worker(_data_dir, "--batch")
+    second = start_worker(database, "--batch")
     try:
         output, _ = second.communicate(timeout=WAIT_SECONDS)
     finally:

@@ -8,6 +8,7 @@ queued → running (with progress) → done, the tasks are picked up and succeed
 worker stops cleanly when told to.
 """
 
+import json
 import os
 import signal
 import sqlite3
@@ -53,9 +54,35 @@ def worker_environment(data_dir: Path) -> dict:
     }
 
 
-def rows(path: Path, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(path, timeout=30) as db:
-        return db.execute(sql, params).fetchall()
+class WorkerDatabase:
+    """The database the real worker shares with the test. On SQLite the test's database lives in
+    memory, so it is copied to the data folder's file, which the worker opens; on PostgreSQL the
+    worker opens the test database itself (these tests commit: ``transaction=True``). ``rows``
+    reads what the worker wrote, with ``?`` placeholders on both."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.path = data_dir / "archive.sqlite3"
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":
+            with sqlite3.connect(self.path) as target:
+                connection.connection.backup(target)
+
+    def environment(self) -> dict:
+        env = worker_environment(self.data_dir)
+        if connection.vendor != "sqlite":
+            db = connection.settings_dict
+            password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+            env["DATABASE_URL"] = f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        return env
+
+    def rows(self, sql: str, *params) -> list[tuple]:
+        if connection.vendor == "sqlite":
+            with sqlite3.connect(self.path, timeout=30) as db:
+                return db.execute(sql, params).fetchall()
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), params)
+            return [tuple(json.dumps(v) if isinstance(v, list) else v for v in row) for row in cursor.fetchall()]
 
 
 def test_the_db_worker_runs_a_transcription_and_a_search_sync(database_tasks, _data_dir):
@@ -73,16 +100,14 @@ def test_the_db_worker_runs_a_transcription_and_a_search_sync(database_tasks, _d
     assert ours <= {path for path, _ in queued} and {status for _, status in queued} == {"READY"}  # Wagtail's too
     assert TranscriptionJob.objects.get(pk=job.pk).status == "queued"
 
-    database = _data_dir / "archive.sqlite3"
-    with sqlite3.connect(database) as target:
-        connection.ensure_connection()
-        connection.connection.backup(target)
-    assert not rows(database, "SELECT 1 FROM search_document WHERE key LIKE ?", f"page:{page.pk}/%")
+    database = WorkerDatabase(_data_dir)
+    rows = database.rows
+    assert not rows("SELECT 1 FROM search_document WHERE key LIKE ?", f"page:{page.pk}/%")
 
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2"],
         cwd=ROOT,
-        env=worker_environment(_data_dir),
+        env=database.environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -91,10 +116,10 @@ def test_the_db_worker_runs_a_transcription_and_a_search_sync(database_tasks, _d
     try:
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline and worker.poll() is None:
-            state = rows(database, "SELECT status, progress FROM media_transcriptionjob WHERE id = ?", job.pk)[0]
+            state = rows("SELECT status, progress FROM media_transcriptionjob WHERE id = ?", job.pk)[0]
             if not seen or seen[-1] != state:
                 seen.append(state)
-            pending = rows(database, f"SELECT count(*) FROM {tasks} WHERE status != 'SUCCESSFUL'")[0][0]
+            pending = rows(f"SELECT count(*) FROM {tasks} WHERE status != 'SUCCESSFUL'")[0][0]
             if state[0] in ("done", "failed") and not pending:
                 break
             time.sleep(0.05)
@@ -115,11 +140,11 @@ def test_the_db_worker_runs_a_transcription_and_a_search_sync(database_tasks, _d
     progress = [value for _, value in seen]
     assert progress == sorted(progress), seen
     assert seen[-1][1] == 100.0
-    task_states = rows(database, f"SELECT task_path, status, worker_ids FROM {tasks}")
+    task_states = rows(f"SELECT task_path, status, worker_ids FROM {tasks}")
     assert ours <= {path for path, _, _ in task_states}
     assert {status for _, status, _ in task_states} == {"SUCCESSFUL"}, task_states
     assert all(workers not in ("", "[]") for *_, workers in task_states)  # a worker took each one
-    text = "".join(t for (t,) in rows(database, "SELECT text FROM media_transcriptsegment ORDER BY position"))
+    text = "".join(t for (t,) in rows("SELECT text FROM media_transcriptsegment ORDER BY position"))
     assert "立碑村" in text
-    keys = [k for (k,) in rows(database, "SELECT key FROM search_document WHERE key LIKE ?", f"page:{page.pk}/%")]
+    keys = [k for (k,) in rows("SELECT key FROM search_document WHERE key LIKE ?", f"page:{page.pk}/%")]
     assert f"page:{page.pk}/" in keys
