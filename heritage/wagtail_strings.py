@@ -117,11 +117,21 @@ STRINGS = [
     gettext_noop("density"),
     gettext_noop("query"),
     gettext_noop("Actions"),
+    # The image library (facilitators' since the roles sync gives them its collection).
+    gettext_noop("Grid layout"),
+    gettext_noop("List layout"),
+    gettext_noop("Oldest"),
+    gettext_noop("Usage count: (low to high)"),
+    gettext_noop("Usage count: (high to low)"),
 ]
 PLURAL_STRINGS = [
     ngettext_lazy(
         '%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>',
         '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>',
+    ),
+    ngettext_lazy(
+        '%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>',
     ),
     ngettext_lazy("%(num_pages)d page", "%(num_pages)d pages"),
     ngettext_lazy("Referenced %(count)s time", "Referenced %(count)s times"),

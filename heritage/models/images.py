@@ -16,6 +16,10 @@ class HeritageImage(AbstractImage):
 
     admin_form_fields = Image.admin_form_fields + ("credit_line", "rights_statement")
 
+    class Meta(AbstractImage.Meta):
+        verbose_name = _("照片")
+        verbose_name_plural = _("照片")
+
 
 class HeritageRendition(AbstractRendition):
     image = models.ForeignKey(HeritageImage, on_delete=models.CASCADE, related_name="renditions")
