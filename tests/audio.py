@@ -54,7 +54,16 @@ def pcm_wav_from(source: Path, target: Path, start: float = 0.0, seconds: float 
         for frame in container.decode(audio=0):
             pieces.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
     samples = np.concatenate(pieces)[int(start * rate) : int((start + seconds) * rate)]
-    with av.open(str(target), "w", format="wav") as out:
+    return _write_s16_wav(target, samples, rate)
+
+
+def float_wav(path: Path, samples: np.ndarray, rate: int = 16_000) -> Path:
+    """A 16-bit PCM mono WAV of float ``samples`` in [-1, 1] (clipped)."""
+    return _write_s16_wav(path, (np.clip(samples, -1, 1) * 32767).astype(np.int16), rate)
+
+
+def _write_s16_wav(path: Path, samples: np.ndarray, rate: int) -> Path:
+    with av.open(str(path), "w", format="wav") as out:
         stream = out.add_stream("pcm_s16le", rate=rate, layout="mono")
         frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = rate
@@ -62,4 +71,4 @@ def pcm_wav_from(source: Path, target: Path, start: float = 0.0, seconds: float 
             out.mux(packet)
         for packet in stream.encode(None):
             out.mux(packet)
-    return target
+    return path

@@ -33,6 +33,8 @@ def signed_in_page(browser, live_server, user, width: int):
 
 def choose_with_keyboard(page, input_id: str, path) -> None:
     """Focus the hidden input as Tab would, open the picker with Space, choose ``path``."""
+    # The admin's own scripts move focus while they load (two busy cores are slow to run them).
+    page.wait_for_load_state("networkidle")
     # In the tab order: not display:none, not hidden from focus.
     assert page.evaluate(
         f"(() => {{ const el = document.getElementById('{input_id}'), s = getComputedStyle(el);"

@@ -43,15 +43,24 @@ def seller_on_shelf(browser, live_server):
     client.force_login(seller)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
 
+    opened = []
+
     def open_at(width: int):
         context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+        opened.append(context)
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
         page = context.new_page()
         page.goto(f"{live_server.url}/kits/shelf/")
         return page
 
-    return open_at
+    yield open_at
+    # A label preview builds the kit's zip on its first request (seconds): the test's database
+    # is flushed only once the server has answered every request the pages made.
+    for context in opened:
+        for page in context.pages:
+            page.wait_for_load_state("networkidle")
+        context.close()
 
 
 @pytest.mark.parametrize("width", [360, 1280])

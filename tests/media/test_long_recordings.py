@@ -7,7 +7,6 @@ about 75 s in all: a long recording as the issue counts them (≥ 60 s). One dec
 
 import csv
 
-import av
 import numpy as np
 import pytest
 from django.conf import settings
@@ -16,6 +15,8 @@ from media.decoding import load_pcm
 from media.transcription.correction import is_hanzi
 from media.transcription.service import transcribe
 from media.transcription.text import character_error_rate, compact
+
+from ..audio import float_wav
 
 pytestmark = pytest.mark.usefixtures("whisper_models")
 
@@ -32,19 +33,6 @@ def hanzi(text: str) -> int:
     return sum(map(is_hanzi, text))
 
 
-def write_wav(path, samples: np.ndarray):
-    pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
-    with av.open(str(path), "w", format="wav") as out:
-        stream = out.add_stream("pcm_s16le", rate=RATE, layout="mono")
-        frame = av.AudioFrame.from_ndarray(pcm[None, :], format="s16", layout="mono")
-        frame.sample_rate = RATE
-        for packet in stream.encode(frame):
-            out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
-
-
 @pytest.fixture(scope="module")
 def joined(tmp_path_factory):
     """(path, [(start, end, reference) per clip]) of the first clips one after another."""
@@ -59,7 +47,7 @@ def joined(tmp_path_factory):
         spans.append((at, at + len(samples) / RATE, clip["text"]))
         pieces += [samples, room]
         at += (len(samples) + len(room)) / RATE
-    return write_wav(tmp_path_factory.mktemp("long") / "joined.wav", np.concatenate(pieces)), spans
+    return float_wav(tmp_path_factory.mktemp("long") / "joined.wav", np.concatenate(pieces)), spans
 
 
 def test_a_long_recording_is_heard_no_worse_than_the_raw_baseline_and_every_clip_at_its_own_time(joined):

@@ -8,7 +8,6 @@ session (engines are cached per process).
 
 import csv
 
-import av
 import numpy as np
 import pytest
 from django.conf import settings
@@ -20,6 +19,7 @@ from media.transcription.prompt import build_prompt
 from media.transcription.service import transcribe
 from media.transcription.text import compact
 
+from ..audio import float_wav
 from .conftest import demo_clip
 
 pytestmark = pytest.mark.usefixtures("whisper_models")
@@ -45,19 +45,6 @@ def phrases(demo_terms):
 def invented(output: str, reference: str, phrases: list[str]) -> list[str]:
     said, written = compact(reference), compact(output)
     return [p for p in phrases if compact(p) in written and compact(p) not in said]
-
-
-def write_wav(path, samples: np.ndarray):
-    pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
-    with av.open(str(path), "w", format="wav") as out:
-        stream = out.add_stream("pcm_s16le", rate=RATE, layout="mono")
-        frame = av.AudioFrame.from_ndarray(pcm[None, :], format="s16", layout="mono")
-        frame.sample_rate = RATE
-        for packet in stream.encode(frame):
-            out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
 
 
 def no_voice(kind: str) -> np.ndarray:
@@ -90,7 +77,7 @@ def test_real_speech_gets_no_glossary_term_it_does_not_contain(clip, demo_terms,
 
 @pytest.mark.parametrize("kind", ["silence", "noise", "music", "cough"])
 def test_no_voice_gives_no_text(kind, demo_terms, phrases, tmp_path):
-    audio = write_wav(tmp_path / f"{kind}.wav", no_voice(kind))
+    audio = float_wav(tmp_path / f"{kind}.wav", no_voice(kind))
     result = transcribe(audio, engine="faster-whisper", terms=demo_terms)
     assert invented(result.text, "", phrases) == [], result.text
     assert compact(result.text.replace(INAUDIBLE, "")) == "", (result.text, result.reheard)
@@ -101,7 +88,7 @@ def test_the_tail_after_the_last_word_stays_empty(demo_terms, phrases, tmp_path)
     samples = load_pcm(path)
     tail = samples[int((sentences[-1]["end"] + 0.05) * RATE) :]
     room = 0.003 * np.random.default_rng(3).standard_normal(3 * RATE)
-    audio = write_wav(tmp_path / "tail.wav", np.concatenate([tail, room]))
+    audio = float_wav(tmp_path / "tail.wav", np.concatenate([tail, room]))
     result = transcribe(audio, engine="faster-whisper", terms=demo_terms)
     assert invented(result.text, "", phrases) == [] and compact(result.text) == "", result.text
 
