@@ -15,18 +15,16 @@ from django.utils import timezone
 from media.transcription.exports import to_json, to_webvtt
 
 from .consent import Audience, Purpose, may_audience, missing_consent
+from .items import item_models
 from .models import (
     Consent,
     ConsentScope,
-    FamilyMemoryPage,
     GlossaryTerm,
     Narrator,
     OralHistoryPage,
-    RecipePage,
 )
 from .preservation.records import ArchiveExport, Item, NarratorRecord, PayloadFile, Person, Segment, Withheld
 
-ITEM_MODELS = (OralHistoryPage, RecipePage, FamilyMemoryPage)
 ORGANISATION = "立碑村味道记忆档案（贵州省息烽县永阳街道立碑村）"
 SCOPE_LABELS = {scope: str(label) for scope, label in ConsentScope.choices}
 CONTENT_FIELDS = ("family", "recipe_yield", "prep_minutes", "cook_minutes", "variations", "body", "other_people")
@@ -149,7 +147,7 @@ def archive_export(narrator_id: int | None = None) -> ArchiveExport:
     items: list[Item] = []
     withheld: list[Withheld] = []
     narrator_ids: set[int] = set()
-    for model in ITEM_MODELS:
+    for model in item_models():
         pages = model.objects.order_by("path")
         if narrator_id is not None:
             pages = pages.filter(narrator_links__narrator_id=narrator_id).distinct()

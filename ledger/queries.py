@@ -14,7 +14,8 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from heritage.consent import Audience, Purpose, missing_consent
-from heritage.models import Consent, ConsentScope, FamilyMemoryPage, Narrator, OralHistoryPage, RecipePage
+from heritage.items import item_models
+from heritage.models import Consent, ConsentScope, Narrator, OralHistoryPage
 from heritage.roles import GROUP_NAMES, LABELS
 from media.models import AudioRecording, TranscriptSegment
 from stories.models import BrandKit, KitSnippet, Workshop
@@ -23,8 +24,6 @@ from stories.withdrawal import WITHDRAWN_ACTION
 
 from .metrics import DownloadFact, KitFacts, QuoteUse, ReportFacts, ScanFact
 from .models import BenefitAgreement, Household, HouseholdMember, KitDownload, QrScan
-
-ITEM_MODELS = (OralHistoryPage, RecipePage, FamilyMemoryPage)
 
 
 def _start(day: date) -> datetime:
@@ -150,7 +149,7 @@ def participation(since: date, until: date) -> dict:
 
 def preservation(since: date, until: date) -> dict:
     by_kind, by_theme = {}, Counter()
-    for model in ITEM_MODELS:
+    for model in item_models():
         pages = model.objects.live().filter(first_published_at__lte=_end(until))
         by_kind[str(model._meta.verbose_name)] = pages.count()
         by_theme.update(name for name in pages.values_list("themes__name", flat=True) if name)
