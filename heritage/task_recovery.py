@@ -19,7 +19,6 @@ import os
 import socket
 from pathlib import Path
 
-from django.db import transaction
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -63,11 +62,11 @@ def requeue_orphans() -> list[str]:
     for result in DBTaskResult.objects.running().only("id", "worker_ids", "task_path"):
         if not result.worker_ids or not is_gone(result.worker_ids[-1]):
             continue
-        with transaction.atomic():
-            # Only if still RUNNING under that worker: never take a job another recovery took.
-            claimed = DBTaskResult.objects.filter(
-                pk=result.pk, status=TaskResultStatus.RUNNING, worker_ids=result.worker_ids
-            ).update(status=TaskResultStatus.READY, started_at=None)
+        # One conditional UPDATE: only if still RUNNING under that worker, so a job another
+        # recovery took is never taken twice.
+        claimed = DBTaskResult.objects.filter(
+            pk=result.pk, status=TaskResultStatus.RUNNING, worker_ids=result.worker_ids
+        ).update(status=TaskResultStatus.READY, started_at=None)
         if claimed:
             logger.warning(
                 "任务 %s（%s）的工作进程 %s 已不在，重新排队 / requeued: its worker is gone",
