@@ -33,6 +33,11 @@ def is_hanzi(character: str) -> bool:
     return "\u4e00" <= character <= "\u9fff"
 
 
+def sounds_as(window: str, term: str) -> bool:
+    """Can ``window`` (as long as ``term``), all Han characters, be read exactly as ``term`` (tones aside)?"""
+    return all(is_hanzi(c) and sound in readings(c) for c, sound in zip(window, term_reading(term), strict=True))
+
+
 def _occurrences(text: str, term: str) -> list[int]:
     """Where ``term`` starts in ``text``, overlapping occurrences included."""
     found, start = [], text.find(term)
@@ -55,13 +60,12 @@ def apply_glossary(text: str, terms: Iterable[str]) -> str:
         for start in _occurrences(text, term):
             taken[start : start + len(term)] = [True] * len(term)
     for term in usable:
-        reading = term_reading(term)
         size = len(term)
         for start in range(len(chars) - size + 1):
             window = chars[start : start + size]
             if any(taken[start : start + size]):
                 continue
-            if all(is_hanzi(c) and sound in readings(c) for c, sound in zip(window, reading, strict=True)):
+            if sounds_as(window, term):
                 chars[start : start + size] = list(term)
                 taken[start : start + size] = [True] * size
     return "".join(chars)

@@ -16,7 +16,7 @@ An alternative replaces ``text[at:end]`` of the sentence, which may reach past t
 
 from collections.abc import Iterable
 
-from .correction import is_hanzi, readings, term_reading
+from .correction import is_hanzi, sounds_as
 
 # A word below this probability is marked. bench/word_marks.py on the 15 real read clips of
 # shared/asr-dev (426 words, 11 % wrong), words marked / share of marks that are wrong / share
@@ -27,10 +27,6 @@ from .correction import is_hanzi, readings, term_reading
 UNSURE = 0.6
 MAX_ALTERNATIVES = 5
 MAX_WRONG = 8  # a correction longer than this is a rewritten sentence, not a misheard word
-
-
-def _sounds_like(window: str, term: str) -> bool:
-    return all(is_hanzi(c) and sound in readings(c) for c, sound in zip(window, term_reading(term), strict=True))
 
 
 def alternatives(text: str, at: int, end: int, terms: Iterable[str], corrections: Iterable[tuple[str, str]]) -> list:
@@ -48,7 +44,7 @@ def alternatives(text: str, at: int, end: int, terms: Iterable[str], corrections
             continue
         for start in range(max(0, at - size + 1), min(end, len(text) - size + 1)):
             window = text[start : start + size]
-            if window != term and _sounds_like(window, term):
+            if window != term and sounds_as(window, term):
                 found.setdefault((term, start, start + size))
     return [{"text": t, "at": a, "end": e} for t, a, e in list(found)[:MAX_ALTERNATIVES]]
 
