@@ -13,8 +13,9 @@ from django.conf import settings
 
 from media.decoding import load_pcm
 from media.transcription.correction import is_hanzi
+from media.transcription.engines import get_engine
 from media.transcription.service import transcribe
-from media.transcription.text import character_error_rate, compact
+from media.transcription.text import character_error_rate, to_simplified
 
 from ..audio import float_wav
 
@@ -23,10 +24,14 @@ pytestmark = pytest.mark.usefixtures("whisper_models")
 ASR_DEV = settings.BASE_DIR.parent / "shared" / "asr-dev"
 RATE = 16_000
 CLIPS = 7
-# The raw faster-whisper baseline (beam 5, no VAD, no prompt) on this very file: 16.6 %, 2026-12-02.
-BASELINE_CER = 0.166
 # What the sentences of one clip may reach into its neighbours (word timings, VAD padding).
 EDGE_SECONDS = 0.6
+
+
+def raw_baseline_cer(path, reference: str) -> float:
+    """CER of raw faster-whisper on ``path``: beam 5, no VAD, no prompt, none of the text rules."""
+    segments, _ = get_engine("faster-whisper").model.transcribe(load_pcm(path), language="zh", beam_size=5)
+    return character_error_rate(reference, to_simplified("".join(s.text for s in segments), "zh"))
 
 
 def hanzi(text: str) -> int:
@@ -55,8 +60,9 @@ def test_a_long_recording_is_heard_no_worse_than_the_raw_baseline_and_every_clip
     assert spans[-1][1] >= 60
     result = transcribe(path, engine="faster-whisper")
     reference = "".join(text for *_, text in spans)
-    # One character of slack: int8 decoding may differ by a character from one CPU to another.
-    assert character_error_rate(reference, result.text) <= BASELINE_CER + 1 / len(compact(reference)), result.text
+    # The raw baseline is decoded here, on the same CPU: int8 decoding differs from one CPU to
+    # another (16.6 % on one machine, 18.0 % on another), so a figure written down would not hold.
+    assert character_error_rate(reference, result.text) <= raw_baseline_cer(path, reference), result.text
     for start, end, text in spans:
         inside = "".join(
             s.text for s in result.segments if s.start >= start - EDGE_SECONDS and s.end <= end + EDGE_SECONDS
