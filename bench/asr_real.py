@@ -1,12 +1,13 @@
 """Transcription on real voices: CER, speed and memory against the raw faster-whisper baseline, one run.
 
-    .venv/bin/python bench/asr_real.py [--parallel]   # the table (all four rows)
+    .venv/bin/python bench/asr_real.py [--parallel]   # the table (all five rows)
     .venv/bin/python bench/asr_sweep.py   # decoding settings on the development set
 
 Rows: raw faster-whisper (beam 5, no VAD, no glossary: the baseline), ``transcribe`` without
-the glossary, ``transcribe`` with the demo glossary, and openai-whisper through the same
-``transcribe`` (same text rules, same glossary). Each row runs in its own process, so its
-peak memory is its own. Columns:
+the glossary, ``transcribe`` with the demo glossary (spelling rules, the default), the same with
+the glossary also as a prompt where its sounds were heard (``TRANSCRIPTION_GLOSSARY_PROMPT``),
+and openai-whisper through the same ``transcribe`` (same text rules, same glossary). Each row
+runs in its own process, so its peak memory is its own. Columns:
 
 - CER dev: the 15 real read clips of ``shared/asr-dev`` (FLEURS Mandarin validation,
   Conneau et al. 2022, Google, CC BY 4.0; see its README), corpus-level: edit distance
@@ -45,7 +46,8 @@ SLUGS = ["wang-xiuying-spicy-chicken", "zhang-deming-oil-mill", "li-guifen-marri
 ROWS = {
     "raw": "raw faster-whisper (beam 5, no VAD, no glossary)",
     "plain": "transcribe, no glossary",
-    "glossary": "transcribe, demo glossary",
+    "glossary": "transcribe, demo glossary (spelling rules: the default)",
+    "prompted": "transcribe, demo glossary, also as a prompt (TRANSCRIPTION_GLOSSARY_PROMPT)",
     "openai": "openai-whisper transcribe, demo glossary",
 }
 RATE = 16_000
@@ -113,13 +115,16 @@ def scorer():
 
 def run_row(row: str, long_path: Path) -> dict:
     """Runs in its own process: every figure of one row."""
+    if row == "prompted":
+        os.environ["TRANSCRIPTION_GLOSSARY_PROMPT"] = "1"
     setup_django()
     from heritage.demo.content import GLOSSARY
     from media.transcription.engines import get_engine
     from media.transcription.service import transcribe
     from media.transcription.text import to_simplified
 
-    terms = [term for term, *_ in sorted(GLOSSARY, key=lambda g: -g[2])] if row in ("glossary", "openai") else []
+    glossary_rows = ("glossary", "prompted", "openai")
+    terms = [term for term, *_ in sorted(GLOSSARY, key=lambda g: -g[2])] if row in glossary_rows else []
     engine = "openai-whisper" if row == "openai" else "faster-whisper"
     loaded = get_engine(engine)
 
@@ -221,12 +226,13 @@ def table(reports: list[dict], started_load: str) -> None:
             f"| {r['peak_mb']:.0f} |"
         )
     by_row = {r["row"]: r for r in reports}
-    if "plain" in by_row and "glossary" in by_row:
-        lost = lost_characters(by_row["plain"]["dev_text"], by_row["glossary"]["dev_text"])
-        print(
-            f"\nglossary row: {by_row['glossary']['reheard']} segments re-heard without the prompt; "
-            f"{lost} characters of the no-glossary dev output missing from the glossary output"
-        )
+    for row in ("glossary", "prompted"):
+        if "plain" in by_row and row in by_row:
+            lost = lost_characters(by_row["plain"]["dev_text"], by_row[row]["dev_text"])
+            print(
+                f"\n{row} row: {by_row[row]['reheard']} segments re-heard without the prompt; "
+                f"{lost} characters of the no-glossary dev output missing from its output"
+            )
 
 
 def main():

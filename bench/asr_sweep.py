@@ -32,10 +32,18 @@ SWEEP = {
     "patience 2": {"PATIENCE": 2.0},
     "no temperature fallback": {"TEMPERATURES": (0.0,)},
     "condition on previous text": {"CONDITION_ON_PREVIOUS_TEXT": True},
-    "VAD silence 500 ms, pad 200 ms": {"VAD_PARAMETERS": {"min_silence_duration_ms": 500, "speech_pad_ms": 200}},
-    "VAD silence 2000 ms, pad 400 ms": {"VAD_PARAMETERS": {"min_silence_duration_ms": 2000, "speech_pad_ms": 400}},
-    "VAD threshold 0.35": {
-        "VAD_PARAMETERS": {"min_silence_duration_ms": 1000, "speech_pad_ms": 300, "threshold": 0.35}
+    "VAD silence 500 ms, pad 200 ms": {
+        "VAD_PARAMETERS": {"min_silence_duration_ms": 500, "speech_pad_ms": 200, "threshold": 0.35}
+    },
+    "VAD silence 2000 ms, pad 400 ms": {
+        "VAD_PARAMETERS": {"min_silence_duration_ms": 2000, "speech_pad_ms": 400, "threshold": 0.35}
+    },
+    "VAD threshold 0.5 (Silero's default)": {
+        "VAD_PARAMETERS": {"min_silence_duration_ms": 1000, "speech_pad_ms": 300, "threshold": 0.5}
+    },
+    "VAD threshold 0.4": {"VAD_PARAMETERS": {"min_silence_duration_ms": 1000, "speech_pad_ms": 300, "threshold": 0.4}},
+    "VAD threshold 0.25": {
+        "VAD_PARAMETERS": {"min_silence_duration_ms": 1000, "speech_pad_ms": 300, "threshold": 0.25}
     },
     "sentences cut at 0.3 s pauses": {"service.PAUSE_SECONDS": 0.3},
     "sentences cut at 1.0 s pauses": {"service.PAUSE_SECONDS": 1.0},

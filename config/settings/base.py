@@ -267,6 +267,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TRANSCRIPTION_ENGINE = os.environ.get("TRANSCRIPTION_ENGINE", "faster-whisper")
 TRANSCRIPTION_LANGUAGE = os.environ.get("TRANSCRIPTION_LANGUAGE", "zh")
 WHISPER_MODEL_DIR = Path(os.environ.get("WHISPER_MODEL_DIR") or DATA_DIR / "models")
+# The glossary's second hearing: a stretch that sounds like glossary terms decoded again with
+# a prompt of them (media/transcription/service.py, guarded by leakage.py). Off: on the demo
+# recordings the spelling rules alone scored 6.3 % CER against 6.5 % with it, at a quarter of
+# the time, and real speech outside the domain scored the same (bench/asr_real.py, README).
+TRANSCRIPTION_GLOSSARY_PROMPT = env_bool("TRANSCRIPTION_GLOSSARY_PROMPT", False)
 # The anonymous visitors' page cache (heritage/page_cache.py): how long an entry may live at
 # most; 0 turns it off. Its key reads the consent tables on every request (a bulk update or a
 # dated withdrawal shows on the next one), so it is on by default.

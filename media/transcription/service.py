@@ -144,16 +144,18 @@ def _scored_words(timed: list[Word], written: str, language: str) -> list[tuple[
     """Each word as written in the final text, with the engine's word (probability and times).
 
     Clean-up can change the text: glossary spelling and punctuation keep its length, so
-    the words are cut from the written text by their lengths; where the length changed
-    (a loop collapsed) the words are left out and the sentence keeps only its own confidence.
+    the words are cut from the written text by their lengths, spaces between them (a pause
+    Whisper wrote as a space) skipped; where the length changed (a loop collapsed) the words
+    are left out and the sentence keeps only its own confidence.
     """
-    parts = [text.to_simplified(w.text, language).strip() for w in timed]
-    if not timed or sum(len(p) for p in parts) != len(written):
+    parts = ["".join(text.to_simplified(w.text, language).split()) for w in timed]
+    letters = [at for at, character in enumerate(written) if not character.isspace()]
+    if not timed or sum(len(p) for p in parts) != len(letters):
         return []
     scored, at = [], 0
     for part, word in zip(parts, timed, strict=True):
         if part:
-            scored.append((written[at : at + len(part)], word))
+            scored.append((written[letters[at] : letters[at + len(part) - 1] + 1], word))
         at += len(part)
     return scored
 
@@ -260,7 +262,8 @@ def transcribe(
     """Transcribe the audio file ``source``; ``language`` is a Whisper code or ``auto``.
 
     The whole recording is decoded without any prompt; ``terms`` (the glossary) then act
-    only where their sounds were heard (``_prompted_where_heard``) and through the spelling rules.
+    through the spelling rules, and, with ``TRANSCRIPTION_GLOSSARY_PROMPT``, also as a prompt
+    where their sounds were heard (``_prompted_where_heard``).
     """
     engine_name = engine or settings.TRANSCRIPTION_ENGINE
     loaded = get_engine(engine_name, model)
@@ -270,7 +273,7 @@ def transcribe(
     started = time.perf_counter()
     detected, raw = loaded.transcribe(audio, None if language == "auto" else language, None)
     reheard: list[Rehearing] = []
-    if terms and detected in text.CHINESE and loaded.rehears_stretches:
+    if terms and detected in text.CHINESE and settings.TRANSCRIPTION_GLOSSARY_PROMPT and loaded.rehears_stretches:
         raw = _prompted_where_heard(loaded, audio, detected, raw, terms, reheard)
     segments = []
     for segment in clean_segments(loaded, raw, detected, terms):

@@ -12,6 +12,15 @@ CHINESE = {"zh", "yue"}
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _NUMERALS = "〇一二三四五六七八九"
 _NUMBER = re.compile(r"\d+")
+_PERCENT = re.compile(r"(\d+)\s*[%％]")
+# Whisper, trained mostly on Traditional text, writes 著 for the particle 着 (睡著, 看著), which
+# OpenCC leaves alone since 著 is also a Simplified character. Simplified keeps 著 (zhù) only in
+# these words; every other 著 is the particle.
+_ZHU_WORDS = (
+    "著名", "著作", "著称", "著述", "著者", "著录", "著书", "著有", "显著", "卓著", "昭著",
+    "土著", "名著", "编著", "原著", "巨著", "论著", "专著", "合著", "遗著", "译著", "撰著",
+)  # fmt: skip
+_KEEP = "\ue000"
 
 
 @cache
@@ -23,7 +32,14 @@ def _t2s():
 
 def to_simplified(text: str, language: str) -> str:
     """Whisper base often answers Mandarin in Traditional characters; other languages stay as they are."""
-    return _t2s().convert(text) if language in CHINESE else text
+    if language not in CHINESE:
+        return text
+    text = _t2s().convert(text)
+    if "著" not in text:
+        return text
+    for word in _ZHU_WORDS:
+        text = text.replace(word, word.replace("著", _KEEP))
+    return text.replace("著", "着").replace(_KEEP, "著")
 
 
 def compact(text: str) -> str:
@@ -89,8 +105,9 @@ def _spoken_number(match: re.Match) -> str:
 
 
 def normalise_for_scoring(text: str) -> str:
-    """Simplified characters, numbers as they are spoken, no punctuation or spaces."""
-    return compact(_NUMBER.sub(_spoken_number, to_simplified(text, "zh")))
+    """Simplified characters, numbers as they are spoken (80% 百分之八十), no punctuation or spaces."""
+    text = _PERCENT.sub(lambda match: "百分之" + match.group(1), to_simplified(text, "zh"))
+    return compact(_NUMBER.sub(_spoken_number, text))
 
 
 def character_error_rate(reference: str, hypothesis: str) -> float:

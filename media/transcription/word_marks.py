@@ -54,6 +54,8 @@ def word_rows(segment, terms: Iterable[str] = (), corrections: Iterable[tuple[st
     terms, corrections = list(terms), [(w, r) for w, r in corrections if 0 < len(w) <= MAX_WRONG]
     rows, at = [], 0
     for (written, probability), (start, end) in zip(segment.words, segment.word_times, strict=True):
+        while at < len(segment.text) and segment.text[at].isspace():
+            at += 1  # a pause Whisper wrote as a space belongs to no word
         row = {"text": written, "at": at, "start": start, "end": end, "probability": round(probability, 3)}
         if probability < UNSURE:
             row["alternatives"] = alternatives(segment.text, at, at + len(written), terms, corrections)

@@ -13,7 +13,6 @@ from media.ingest import ingest
 from media.models import JobStatus, TranscriptionJob, TranscriptRevision
 from media.tasks import start_transcription
 from media.transcription import exports
-from media.transcription.engines import FasterWhisperEngine
 
 from .. import factories as f
 from .conftest import demo_clip
@@ -22,11 +21,7 @@ pytestmark = [pytest.mark.usefixtures("whisper_models"), pytest.mark.django_db]
 
 
 @pytest.fixture
-def recording(demo_terms, monkeypatch):
-    # These tests are about the job (progress, reruns, failures, exports), not about the
-    # glossary's second hearing of stretches, which is 35 of the 40 s a decode of this clip
-    # takes; test_whisper.py and test_no_invented_text.py hear it. The spelling rules still run.
-    monkeypatch.setattr(FasterWhisperEngine, "rehears_stretches", False)
+def recording(demo_terms):
     for term in demo_terms:
         GlossaryTerm.objects.create(term=term)
     audio, _ = demo_clip("li-guifen-married-into-libei")
