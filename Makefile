@@ -11,7 +11,7 @@ PORT ?= 8000
 RUNTIME_DEBIAN_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBIAN_PACKAGES := $(RUNTIME_DEBIAN_PACKAGES) chromium libzbar0 postgresql nginx gettext
 
-.PHONY: setup demo dev test test-postgres bench bench-load lint format clean debian-test-packages debian-runtime-packages mutation
+.PHONY: setup demo dev test test-sqlite test-postgres bench bench-load lint format clean debian-test-packages debian-runtime-packages mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,21 +51,27 @@ dev: $(VENV)/.runtime
 	@bash tools/serve.sh $(BIN) $(HOST) $(PORT) dev
 
 # Three seeds of pytest-randomly's order (issue 16), each printed in its run's header: the
-# whole suite on SQLite with the first; the PostgreSQL subset (search, archive, faults) with
-# the second; the fast SQLite subset (faults but the killed worker, page cache) with the third. `make test SEEDS="7 8 9"`
-# tries other orders. The whole suite on PostgreSQL is `make test-postgres` (not yet part
-# of `make test`: see README, production section). pytest-xdist spreads each run over
-# TEST_WORKERS processes (one per core; `make test TEST_WORKERS=0` runs in one process).
+# whole suite on PostgreSQL (production's database, issue 12) with the first; on SQLite (the
+# demo's database, and its embedded FTS5 search) the search, fault, leak-matrix and page-cache
+# tests with the second, and the fault and page-cache tests (but the killed worker) with the
+# third; then the production path (nginx, gunicorn, PostgreSQL; tools/ci_production.sh).
+# `make test SEEDS="7 8 9"` tries other orders. The whole suite on SQLite is `make test-sqlite`.
+# pytest-xdist spreads each run over TEST_WORKERS processes (one per core; `make test
+# TEST_WORKERS=0` runs in one process).
 SEEDS ?= 1 2 3
 seed = $(word $(1),$(SEEDS))
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 xdist = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS))
+SQLITE_TESTS := tests/search tests/faults tests/security tests/stories/test_page_cache.py
 
 test: $(VENV)/.test debian-test-packages
-	$(BIN)/pytest $(xdist) --randomly-seed=$(call seed,1)
-	bash tools/postgres_for_tests.sh run $(BIN)/pytest $(xdist) -q --randomly-seed=$(call seed,2) tests/search tests/heritage tests/faults
+	bash tools/postgres_for_tests.sh run $(BIN)/pytest $(xdist) --randomly-seed=$(call seed,1)
+	$(BIN)/pytest $(xdist) -q --randomly-seed=$(call seed,2) $(SQLITE_TESTS)
 	$(BIN)/pytest -q --randomly-seed=$(call seed,3) tests/faults tests/stories/test_page_cache.py -k "not worker_killed"
 	bash tools/ci_production.sh $(BIN)
+
+test-sqlite: $(VENV)/.test debian-test-packages
+	$(BIN)/pytest $(xdist) --randomly-seed=$(call seed,1)
 
 test-postgres: $(VENV)/.test debian-test-packages
 	bash tools/postgres_for_tests.sh run $(BIN)/pytest $(xdist) --randomly-seed=$(call seed,2)
