@@ -40,7 +40,8 @@ stack_gunicorn "$web_port" "$work/gunicorn.log" "${env_web[@]}"
 # The same stack without the page cache, for the before/after ratio in the same run.
 plain_port=$(free_port)
 stack_gunicorn "$plain_port" "$work/gunicorn-plain.log" "${env_web[@]}" PAGE_CACHE_SECONDS=0
-"$py" manage.py run_worker >"$work/worker.log" 2>&1 &
+# Niced as deploy/systemd/libei-worker.service runs it (Nice=10): the transcription yields to pages.
+nice -n 10 "$py" manage.py run_worker >"$work/worker.log" 2>&1 &
 pids+=($!)
 base="http://127.0.0.1:$web_port"
 if [ "$mode" = postgres ]; then
