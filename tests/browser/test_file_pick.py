@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from heritage.models import Consent
 from heritage.roles import Role
@@ -48,8 +49,17 @@ def choose_with_keyboard(page, input_id: str, path) -> None:
         == "solid"
     )
     assert page.locator(f"#{input_id}").bounding_box()["width"] <= 1
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
+    # A late admin script may still take the focus between the check and the key: focus and
+    # press again then (the picker never opens from anywhere but the focused input).
+    for attempt in range(3):
+        page.locator(f"#{input_id}").focus()
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Space")
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     chooser.value.set_files(str(path))
 
 
