@@ -59,7 +59,6 @@ def sweep(names: list[str], clips: int, long: bool, baseline: bool = True) -> No
     from media.decoding import load_pcm
     from media.transcription import engines, service
     from media.transcription.service import transcribe
-    from media.transcription.text import to_simplified
 
     modules = {"": engines, "service.": service}
 
@@ -77,7 +76,7 @@ def sweep(names: list[str], clips: int, long: bool, baseline: bool = True) -> No
         cases = [(ASR_DEV / f"{c['id']}.flac", c["text"]) for c in chosen]
     touched = {name for label in names for name in SWEEP.get(label, {})}
     kept = {name: getattr(*target(name)) for name in touched}
-    loaded = engines.get_engine("faster-whisper")
+    engines.get_engine("faster-whisper")  # loaded before any clip is timed
     seconds_of_speech = sum(len(load_pcm(path)) / RATE for path, _ in cases)
     print(f"{len(cases)} {'file' if long else 'dev clips'}, {seconds_of_speech:.0f} s of audio")
     print("| setting | CER dev | RTF |\n|---|---|---|", flush=True)
@@ -89,8 +88,7 @@ def sweep(names: list[str], clips: int, long: bool, baseline: bool = True) -> No
             if label == RAW:
                 audio = load_pcm(path)
                 started = time.perf_counter()
-                segments, _ = loaded.model.transcribe(audio, language="zh", beam_size=5)
-                said = to_simplified("".join(s.text for s in segments), "zh")
+                said = engines.raw_baseline(audio)
                 elapsed += time.perf_counter() - started
             else:
                 result = transcribe(path, engine="faster-whisper", terms=terms)

@@ -247,3 +247,12 @@ def _load(name: str, path: Path) -> Engine:
 def get_engine(name: str, model: str | None = None) -> Engine:
     """A loaded engine, kept for the life of the process (the worker loads each model once)."""
     return _load(name, resolve(name, model))
+
+
+def raw_baseline(audio: np.ndarray) -> str:
+    """What faster-whisper alone hears: beam 5, no VAD, no prompt, none of the archive's text
+    rules but Simplified characters. Every accuracy figure is read against it (bench/, tests)."""
+    from .text import to_simplified
+
+    segments, _ = get_engine("faster-whisper").model.transcribe(audio, language="zh", beam_size=5)
+    return to_simplified("".join(s.text for s in segments), "zh")

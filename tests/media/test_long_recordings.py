@@ -13,9 +13,9 @@ from django.conf import settings
 
 from media.decoding import load_pcm
 from media.transcription.correction import is_hanzi
-from media.transcription.engines import get_engine
+from media.transcription.engines import raw_baseline
 from media.transcription.service import transcribe
-from media.transcription.text import character_error_rate, to_simplified
+from media.transcription.text import character_error_rate
 
 from ..audio import float_wav
 
@@ -26,12 +26,6 @@ RATE = 16_000
 CLIPS = 7
 # What the sentences of one clip may reach into its neighbours (word timings, VAD padding).
 EDGE_SECONDS = 0.6
-
-
-def raw_baseline_cer(path, reference: str) -> float:
-    """CER of raw faster-whisper on ``path``: beam 5, no VAD, no prompt, none of the text rules."""
-    segments, _ = get_engine("faster-whisper").model.transcribe(load_pcm(path), language="zh", beam_size=5)
-    return character_error_rate(reference, to_simplified("".join(s.text for s in segments), "zh"))
 
 
 def hanzi(text: str) -> int:
@@ -62,7 +56,9 @@ def test_a_long_recording_is_heard_no_worse_than_the_raw_baseline_and_every_clip
     reference = "".join(text for *_, text in spans)
     # The raw baseline is decoded here, on the same CPU: int8 decoding differs from one CPU to
     # another (16.6 % on one machine, 18.0 % on another), so a figure written down would not hold.
-    assert character_error_rate(reference, result.text) <= raw_baseline_cer(path, reference), result.text
+    assert character_error_rate(reference, result.text) <= character_error_rate(
+        reference, raw_baseline(load_pcm(path))
+    ), result.text
     for start, end, text in spans:
         inside = "".join(
             s.text for s in result.segments if s.start >= start - EDGE_SECONDS and s.end <= end + EDGE_SECONDS
