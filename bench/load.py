@@ -106,9 +106,9 @@ async def fetch(address: str, port: int, path: str, ranged: bool) -> tuple[int, 
     return status, len(data)
 
 
-async def visitor(address, port, urls, deadline, results, rng):
-    kinds = [kind for kind, _ in MIX if urls.get(kind)]
-    weights = [weight for kind, weight in MIX if urls.get(kind)]
+async def visitor(address, port, urls, deadline, results, rng, only=None):
+    kinds = [kind for kind, _ in MIX if urls.get(kind) and (only is None or kind in only)]
+    weights = [weight for kind, weight in MIX if kind in kinds]
     while time.monotonic() < deadline:
         kind = rng.choices(kinds, weights)[0]
         path = rng.choice(urls[kind])
@@ -144,14 +144,14 @@ def report(results: dict, seconds: float) -> None:
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
-async def run(base: str, seconds: float, concurrency: int, urls_file: Path, seed: int) -> None:
+async def run(base: str, seconds: float, concurrency: int, urls_file: Path, seed: int, only=None) -> None:
     address, port = loopback_only(base)
     urls = json.loads(urls_file.read_text(encoding="utf-8"))
     results: dict[str, list] = defaultdict(list)
     deadline = time.monotonic() + seconds
     rngs = [random.Random(seed + n) for n in range(concurrency)]
     started = time.monotonic()
-    await asyncio.gather(*(visitor(address, port, urls, deadline, results, rng) for rng in rngs))
+    await asyncio.gather(*(visitor(address, port, urls, deadline, results, rng, only) for rng in rngs))
     report(results, time.monotonic() - started)
     median = statistics.median([t for rows in results.values() for t, _ in rows] or [0]) * 1000
     print(f"{concurrency} concurrent visitors for {seconds:.0f} s against {base}; median of all {median:.0f} ms")
@@ -168,6 +168,9 @@ def main() -> None:
     run_parser.add_argument("--concurrency", type=int, default=50)
     run_parser.add_argument("--urls", type=Path, default=None)
     run_parser.add_argument("--seed", type=int, default=1)
+    run_parser.add_argument(
+        "--only", default=None, help="comma-separated kinds of page to ask for (e.g. kit,home); default the whole mix"
+    )
     options = parser.parse_args()
     if options.command == "grow":
         grow(options.oral_histories)
@@ -175,7 +178,8 @@ def main() -> None:
     # Bounded: at most 10 minutes and 200 visitors, whatever is asked.
     seconds, concurrency = min(options.seconds, 600), min(options.concurrency, 200)
     urls_file = options.urls or Path(os.environ.get("DATA_DIR", ROOT / "var")) / URLS_FILE
-    asyncio.run(run(options.base, seconds, concurrency, urls_file, options.seed))
+    only = set(options.only.split(",")) if options.only else None
+    asyncio.run(run(options.base, seconds, concurrency, urls_file, options.seed, only))
 
 
 if __name__ == "__main__":

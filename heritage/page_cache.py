@@ -14,10 +14,12 @@ cached whole, under a key that changes the moment the answer could change:
   saw (a ``QuerySet.update()``, a restore) or a dated withdrawal whose time has come makes
   a new key, and the page is rendered (and the gate asked) afresh on the next request.
 
-Only anonymous requests without a session cookie use it (a signed-in user always has one),
-and only a 200 that wrote no cookie, no CSRF token, no CSP nonce and no message is stored.
-A refused page (404) is never stored, so the gate runs for it on every request. Entries
-live in the default cache (one per process by default) for at most ``PAGE_CACHE_SECONDS``.
+Views say which answers may be kept (``cached_for_visitors``); a middleware near the top of
+the stack (``PageCacheMiddleware``) keeps and serves them. Only anonymous requests without a
+session cookie use it (a signed-in user always has one), and only a 200 that wrote no
+cookie, no CSRF token, no CSP nonce and no message is stored. A refused page (404) is never
+stored, so the gate runs for it on every request. Entries live in the default cache (one per
+process by default) for at most ``PAGE_CACHE_SECONDS``.
 """
 
 import functools
@@ -27,6 +29,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -111,45 +114,107 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         # Reading the (empty) session is fine: the menu asks who is signed in; writing is not.
         and not (session is not None and (session.modified or not session.is_empty()))
         and not (messages is not None and messages.used)
+        # The key knows whether gzip is accepted, and only requests without the cookies that
+        # matter (session, messages) come here; an answer that varies on more is not kept.
+        and set(_vary(response)) <= {"accept-encoding", "cookie"}
     )
 
 
+def _vary(response: HttpResponse) -> list[str]:
+    return [name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()]
+
+
+def _seconds() -> int:
+    return getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS)
+
+
 def page_key(request: HttpRequest) -> str:
-    parts = [generation(), fingerprint(), get_language() or "", request.get_host()]
+    gzip = "gzip" if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "") else ""
+    parts = [generation(), fingerprint(), get_language() or "", request.get_host(), gzip]
     path = request.get_full_path()
     return "page:" + hashlib.sha256("\n".join([*parts, path]).encode()).hexdigest()
 
 
 def cached_for_visitors(view=None, *, on_hit=None):
-    """Decorate a view (or a Wagtail page's ``serve``) whose answer is the same for every visitor.
+    """Mark a view (or a Wagtail page's ``serve``) whose answer is the same for every visitor.
 
-    ``on_hit``, if given, is called with the view's arguments when the page comes from the cache:
-    for what the view does besides rendering (the kit page counts label scans).
+    :class:`PageCacheMiddleware` keeps what such a view answers an anonymous visitor and gives
+    it to the next one before any other middleware, routing or view runs. ``on_hit``, if given,
+    is a module-level function called with the request and the view's keyword arguments when
+    the page comes from the cache: for what the view does besides rendering (the kit page
+    counts label scans).
     """
     if view is None:
         return functools.partial(cached_for_visitors, on_hit=on_hit)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        request = next(arg for arg in args if isinstance(arg, HttpRequest))
-        if not _anonymous(request):
-            return view(*args, **kwargs)
-        key = page_key(request)
-        stored = cache.get(key)
-        if stored is not None:
-            if on_hit is not None:
-                on_hit(*args, **kwargs)
-            content, content_type = stored
-            response = HttpResponse(content, content_type=content_type)
-            response[HIT_HEADER] = "hit"
-            return response
         response = view(*args, **kwargs)
-        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-            response.render()
-        if _storable(request, response) and getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS) > 0:
-            seconds = getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS)
-            cache.set(key, (response.content, response["Content-Type"]), seconds)
-            response[HIT_HEADER] = "miss"
+        # Kept by reference: a cache that pickles its entries stores the function's name.
+        response.page_cache_on_hit = (on_hit, kwargs)
         return response
 
     return wrapper
+
+
+def _key_or_none(request: HttpRequest) -> str | None:
+    try:
+        return page_key(request)
+    except DisallowedHost:
+        return None
+
+
+class PageCacheMiddleware:
+    """The visitors' page cache, outside everything but the security headers and static files.
+
+    A hit costs one small file read (the generation), one query (the fingerprint) and a cache
+    read: no session, routing, Wagtail site lookup, template or consent question, which is
+    what lets one worker answer a crowd scanning jars (bench/load.py). A miss goes through the
+    whole stack, where the gate decides; only an answer its view marked (``cached_for_visitors``)
+    and that holds nothing of one visitor's is kept, headers and all, so a hit is byte for byte
+    the answer the stack gave. The key is read *before* the answer is made: a change that lands
+    while the page renders gives the next request a key this answer was never stored under.
+
+    A path that answered 200 without the mark (search, audio, the admin's sign-in page) is
+    remembered, and its requests skip the key: the rest of the site pays nothing for the cache.
+    """
+
+    MAX_PATHS = 20_000
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.unmarked: set[str] = set()
+
+    def __call__(self, request: HttpRequest):
+        if _seconds() <= 0 or not _anonymous(request) or request.path in self.unmarked:
+            return self.get_response(request)
+        key = _key_or_none(request)
+        if key is None:
+            return self.get_response(request)  # the stack answers 400 for a host it does not serve
+        stored = cache.get(key)
+        if stored is not None:
+            return self._hit(request, stored)
+        response = self.get_response(request)
+        marked = getattr(response, "page_cache_on_hit", None)
+        if marked is None:
+            if response.status_code == 200:
+                if len(self.unmarked) >= self.MAX_PATHS:
+                    self.unmarked.clear()
+                self.unmarked.add(request.path)
+            return response
+        if _storable(request, response):
+            headers = [(name, value) for name, value in response.items() if name != HIT_HEADER]
+            cache.set(key, (response.status_code, headers, response.content, marked), _seconds())
+            response[HIT_HEADER] = "miss"
+        return response
+
+    @staticmethod
+    def _hit(request: HttpRequest, stored) -> HttpResponse:
+        status, headers, content, (on_hit, kwargs) = stored
+        if on_hit is not None:
+            on_hit(request, **kwargs)
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response[HIT_HEADER] = "hit"
+        return response

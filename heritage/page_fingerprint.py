@@ -22,6 +22,8 @@ overflows). Apps name their own tables with :func:`watch` from ``AppConfig.ready
 cannot know stories' kits (the dependencies point the other way).
 """
 
+import hashlib
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,7 +71,7 @@ def _field_terms(field: models.Field, pk: str, now) -> tuple[list[str], list]:
     raise TypeError(f"页面缓存指纹不支持这种字段 / unsupported field for the page fingerprint: {field!r}")
 
 
-def _table_query(entry: Watched, now) -> tuple[str, list]:
+def _table_query(entry: Watched, place: int, now) -> tuple[str, list]:
     meta = entry.model._meta
     pk = connection.ops.quote_name(meta.pk.column)
     terms, params = ["COUNT(*)", f"SUM({_bigint(pk)})", f"MAX({pk})"], []
@@ -77,22 +79,67 @@ def _table_query(entry: Watched, now) -> tuple[str, list]:
         field_terms, field_params = _field_terms(meta.get_field(name), pk, now)
         terms += field_terms
         params += field_params
-    return f"SELECT {', '.join(terms)} FROM {connection.ops.quote_name(meta.db_table)}", params
+    # One text per table, so every table's row has the same shape in the UNION.
+    state = " || ',' || ".join(f"COALESCE(CAST({term} AS TEXT), '')" for term in terms)
+    return f"SELECT {place} AS place, {state} AS state FROM {connection.ops.quote_name(meta.db_table)}", params
+
+
+_NOW = object()  # where the request's time goes among a query's parameters
+
+
+def _query() -> tuple[str, list]:
+    """The one query for the watched tables, built once per set of tables and database."""
+    entries = watched()
+    cache_key = (connection.vendor, tuple(entry.model._meta.label_lower for entry in entries))
+    if _built.get("key") != cache_key:
+        parts, params = [], []
+        # Each aggregate without GROUP BY is exactly one row. A UNION of them, not a join:
+        # PostgreSQL spent 10 ms planning the join of eleven one-row tables, on every request.
+        for place, entry in enumerate(entries):
+            sql, table_params = _table_query(entry, place, _NOW)
+            parts.append(sql)
+            params += table_params
+        _built.update(key=cache_key, sql=" UNION ALL ".join(parts), params=params)
+    return _built["sql"], _built["params"]
+
+
+_built: dict = {}
+
+
+# Raw PostgreSQL connections and the fingerprint statements prepared on each.
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _prepared_statement(sql: str, template: list) -> str:
+    """The query prepared once per PostgreSQL connection, by name: planning it took longer than
+    running it (0.8 ms against 0.6 ms with 200 oral histories), on every cacheable request.
+    A prepared statement outlives a rolled-back transaction, and goes with its connection."""
+    from psycopg import sql as pgsql
+
+    connection.ensure_connection()
+    raw = connection.connection
+    name = "libei_page_fingerprint_" + hashlib.sha256(sql.encode()).hexdigest()[:16]
+    names = _prepared.setdefault(raw, set())
+    if name not in names:
+        # Only the time is a parameter; the choices are the model's own constants, quoted.
+        body = sql % tuple("$1" if param is _NOW else pgsql.Literal(param).as_string(raw) for param in template)
+        with connection.cursor() as cursor:
+            cursor.execute(f"PREPARE {name} (timestamptz) AS {body}")
+        names.add(name)
+    return name
 
 
 def fingerprint(now: datetime | None = None) -> str:
     """The watched tables' state at ``now`` as text: one query, a few hundred rows read."""
-    entries = watched()
-    if not entries:
+    if not _watched:
         return "-"
+    sql, template = _query()
     now = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    parts, params = [], []
-    # Each aggregate without GROUP BY is exactly one row, so the cross join is one row too.
-    for place, entry in enumerate(entries):
-        sql, table_params = _table_query(entry, now)
-        parts.append(f"({sql}) AS t{place}")
-        params += table_params
+    if connection.vendor == "postgresql":
+        sql, params = f"EXECUTE {_prepared_statement(sql, template)} (%s)", [now]
+    else:
+        params = [now if param is _NOW else param for param in template]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {', '.join(parts)}", params)
-        row = cursor.fetchone()
-    return "|".join("" if value is None else str(value) for value in row)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return "|".join(state for _place, state in sorted(rows))

@@ -6,7 +6,8 @@
 # sqlite:   gunicorn (config/gunicorn.py) on a SQLite file, the client straight to gunicorn.
 # postgres: PostgreSQL (tools/postgres_for_tests.sh), gunicorn, and nginx from deploy/ in front.
 # Both: the demo loaded and grown to 200 oral histories, one transcription job on the worker
-# (run_worker) while the load runs. Not part of `make test`.
+# (run_worker) while the load runs. Three runs: the mix with the page cache, the crowd (kit
+# story page and home page only) with it, and the mix without it. Not part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:?sqlite or postgres}
@@ -52,6 +53,9 @@ stack_wait_for_page "$web_port"
 stack_wait_for_page "$plain_port"
 echo "--- $mode, page cache on: $concurrency visitors for $seconds s against $base"
 "$py" bench/load.py run --base "$base" --seconds "$seconds" --concurrency "$concurrency"
+# The crowd a QR code on a live stream sends: only the kit story page and the home page.
+echo "--- $mode, page cache on, the crowd (kit story page and home page only) against $base"
+"$py" bench/load.py run --base "$base" --seconds "$seconds" --concurrency "$concurrency" --only kit,home
 # Straight to the uncached gunicorn (without nginx in postgres mode: the ratio is the cache's).
 echo "--- $mode, page cache off (PAGE_CACHE_SECONDS=0), straight to gunicorn 127.0.0.1:$plain_port"
 "$py" bench/load.py run --base "http://127.0.0.1:$plain_port" --seconds "$seconds" --concurrency "$concurrency"

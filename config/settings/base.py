@@ -80,6 +80,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything else that may answer: a visitor's cached page skips sessions, routing
+    # and rendering, and carries the headers the stack below gave it (heritage/page_cache.py).
+    "heritage.page_cache.PageCacheMiddleware",
     # Outside everything that may answer, so refusals and error pages carry the policy too.
     "config.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -22,7 +22,7 @@ from search.service import related
 
 from ..blocks import IngredientBlock, PhotoBlock, StepBlock
 from ..consent import Purpose, may
-from ..listing import ArchiveFilters, archive_items, filter_choices
+from ..listing import ArchiveFilters, archive_items, filter_choices, page_of
 from ..page_cache import cached_for_visitors
 from ..pictures import attach_thumbnails, portraits
 from ..pictures import photo as permitted_photo
@@ -149,11 +149,17 @@ class HeritageIndexPage(Page):
     class Meta:
         verbose_name = _("档案目录")
 
+    @cached_for_visitors
+    def serve(self, request, *args, **kwargs):
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         filters = ArchiveFilters.from_query(request.GET)
         context["filters"] = filters
-        context["items"] = archive_items(request.user, filters, parent=self)
+        listing = page_of(archive_items(request.user, filters, parent=self), filters, request.GET.get("page", ""))
+        context["listing"] = listing
+        context["items"] = listing.items
         attach_thumbnails(context["items"], request.user)
         context["choices"] = filter_choices(request.user, parent=self)
         return context

@@ -105,3 +105,25 @@ def test_the_home_page_lists_the_latest_visible_stories(tree, client):
     f.item(index, FamilyMemoryPage, [f.full_consent()], title="老油坊的秋天")
     html = client.get(home.url).content.decode()
     assert "老油坊的秋天" in html and 'href="/archive/"' in html
+
+
+def test_the_archive_lists_a_page_of_cards_at_a_time_and_keeps_the_filters(tree, client):
+    from heritage.listing import ITEMS_PER_PAGE
+
+    _, index = tree
+    elder = f.full_consent("王秀英")
+    recipes = [f.item(index, RecipePage, narrators=[elder], title=f"菜谱{n:02}") for n in range(ITEMS_PER_PAGE + 3)]
+    f.item(index, narrators=[elder], title="不是菜谱的口述")
+
+    first = client.get(index.url + "?kind=recipe").content.decode()
+    assert f"共 {len(recipes)} 条" in first
+    assert first.count('class="card item-card"') == ITEMS_PER_PAGE and "不是菜谱的口述" not in first
+    assert "第 1 / 2 页" in first and 'rel="prev"' not in first
+    assert 'href="?kind=recipe&amp;page=2" rel="next"' in first
+
+    second = client.get(index.url + "?kind=recipe&page=2").content.decode()
+    assert second.count('class="card item-card"') == 3 and "菜谱00" in second  # newest first: the oldest last
+    assert 'href="?kind=recipe&amp;page=1" rel="prev"' in second and 'rel="next"' not in second
+    # A page number out of range or not a number gives the nearest page, never an error.
+    assert "第 2 / 2 页" in client.get(index.url + "?kind=recipe&page=99").content.decode()
+    assert "第 1 / 2 页" in client.get(index.url + "?kind=recipe&page=x").content.decode()

@@ -9,6 +9,7 @@ only the key's fingerprint of the tables sees it) or by the clock passing a date
 from datetime import timedelta
 
 import pytest
+from django.http import HttpResponse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -197,5 +198,88 @@ def test_a_kit_taken_off_the_shelf_by_a_bulk_update_is_gone_from_the_cache(make_
 def test_the_fingerprint_is_one_query(django_assert_num_queries):
     from heritage.page_fingerprint import fingerprint
 
+    fingerprint()  # PostgreSQL: the first on a connection prepares the statement
     with django_assert_num_queries(1):
         fingerprint()
+
+
+def test_a_hit_is_the_answer_the_stack_gave_headers_and_all(make_kit, client):
+    kit = make_kit()
+    url = f"/kits/{kit.slug}/"
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    second = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert second.headers.get(page_cache.HIT_HEADER) == "hit"
+    assert second.headers["Content-Encoding"] == "gzip" and second.content == first.content
+    # Every header the stack below the cache wrote comes back on a hit (the security policy too).
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Content-Type", "Vary"):
+        assert name in first.headers and second.headers[name] == first.headers[name]
+    # A phone that does not take gzip never gets the gzip answer kept for the others.
+    plain = client.get(url)
+    assert plain.headers.get(page_cache.HIT_HEADER) == "miss" and "Content-Encoding" not in plain.headers
+    assert QUOTE in plain.content.decode()
+
+
+def test_a_hit_asks_the_database_one_question_and_renders_nothing(archive, client, django_assert_num_queries):
+    home = archive["index"].get_parent()
+    cached(client, home.url)
+    # The fingerprint of the consent tables, read at the moment of the request: nothing else.
+    with django_assert_num_queries(1):
+        answer = client.get(home.url)
+    assert answer.headers.get(page_cache.HIT_HEADER) == "hit"
+
+
+def test_the_archive_index_drops_a_withdrawn_story_on_the_next_request(archive, client):
+    url = archive["index"].url + "?kind=oral_history"
+    title = archive["wang"].title
+    assert title in cached(client, url)
+    for consent in archive["王秀英"].consents.filter(scope="archive"):
+        consent.withdrawn_at = timezone.now()
+        consent.save()
+    page = client.get(url)
+    assert page.status_code == 200 and title not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "personal",
+    [
+        lambda request, response: response.set_cookie("csrftoken", "one-visitor"),
+        lambda request, response: request.META.update(CSRF_COOKIE_NEEDS_UPDATE=True),
+        lambda request, response: setattr(request, "_csp_nonce", "n0nce"),
+        lambda request, response: response.__setitem__("Vary", "Accept-Language"),
+        lambda request, response: setattr(response, "status_code", 203),
+    ],
+    ids=["cookie", "csrf-token", "csp-nonce", "varies-on-more", "not-200"],
+)
+def test_an_answer_holding_something_of_one_visitor_is_never_kept(personal, rf, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    rendered = []
+
+    @page_cache.cached_for_visitors
+    def view(request):
+        response = HttpResponse(f"第{len(rendered)}次")
+        rendered.append(response)
+        personal(request, response)
+        return response
+
+    middleware = page_cache.PageCacheMiddleware(view)
+    for _ in range(2):
+        answer = middleware(rf.get("/a-marked-page/"))
+        assert page_cache.HIT_HEADER not in answer
+    assert len(rendered) == 2
+
+
+def test_a_marked_answer_is_kept_by_the_middleware_alone(rf, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    rendered = []
+
+    @page_cache.cached_for_visitors
+    def view(request):
+        rendered.append(1)
+        return HttpResponse("同一页")
+
+    middleware = page_cache.PageCacheMiddleware(view)
+    answers = [middleware(rf.get("/a-marked-page/")) for _ in range(3)]
+    assert [a[page_cache.HIT_HEADER] for a in answers] == ["miss", "hit", "hit"] and len(rendered) == 1
+    # A signed-in visitor's request (a session cookie) neither reads nor fills it.
+    signed_in = rf.get("/a-marked-page/", HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc")
+    assert page_cache.HIT_HEADER not in middleware(signed_in) and len(rendered) == 2
