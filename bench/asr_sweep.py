@@ -28,6 +28,8 @@ KEPT = "kept (engines.py)"
 # Each setting: {module attribute: value}, on media.transcription.engines unless prefixed "service.".
 SWEEP = {
     "beam 1": {"BEAM_SIZE": 1},
+    "beam 3": {"BEAM_SIZE": 3},
+    "beam 4": {"BEAM_SIZE": 4},
     "beam 8, patience 1.5": {"BEAM_SIZE": 8, "PATIENCE": 1.5},
     "patience 2": {"PATIENCE": 2.0},
     "no temperature fallback": {"TEMPERATURES": (0.0,)},

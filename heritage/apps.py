@@ -17,17 +17,29 @@ class HeritageConfig(AppConfig):
         watch_visibility(page_fingerprint.watch)
         # Runs after every app's migrations, so each app's permissions exist by the last call.
         post_migrate.connect(roles.ensure_roles, dispatch_uid="heritage_roles")
+        # After every app's migrations too: each watched table exists by then.
+        post_migrate.connect(page_fingerprint.install_triggers, dispatch_uid="heritage_page_cache_triggers")
 
 
 def watch_visibility(watch) -> None:
-    """The tables and columns that decide who sees an archive item (heritage/consent.py)."""
-    from wagtail.models import Page
+    """The tables that decide who sees an archive item and what it shows (heritage/consent.py),
+    and the dates at which a consent takes or loses effect."""
+    from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
-    from .models import Consent, FamilyMemoryPage, Narrator, OralHistoryPage, RecipePage
+    from media.models import AudioRecording, Transcript, TranscriptSegment
 
-    watch(Consent, "narrator", "scope", "status", "given_at", "withdrawn_at")
-    watch(Narrator)
-    watch(Page, "live", "last_published_at")
+    from .models import Consent, FamilyMemoryPage, HeritageImage, Narrator, OralHistoryPage, RecipePage
+
+    watch(Consent, "given_at", "withdrawn_at")
+    watch(Narrator)  # a pseudonym, a portrait
+    watch(Page)
+    watch(PageViewRestriction)
+    watch(CollectionViewRestriction)
+    watch(HeritageImage)
     for page_model in (OralHistoryPage, RecipePage, FamilyMemoryPage):
-        watch(page_model, "access_level")
-        watch(page_model.narrator_links.rel.related_model, "page", "narrator")
+        watch(page_model)
+        watch(page_model.narrator_links.rel.related_model)
+    # What an oral history's page plays and says (a sentence taken out is gone on the next request).
+    watch(AudioRecording)
+    watch(Transcript)
+    watch(TranscriptSegment)

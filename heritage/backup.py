@@ -37,6 +37,8 @@ from django.utils import timezone
 
 from media.uploads import partial_root
 
+from . import page_cache
+
 MANIFEST = "manifest-sha256.txt"
 INFO = "backup.json"
 FORMAT = 1
@@ -332,4 +334,7 @@ def restore(folder: Path) -> BackupSummary:
     ContentType.objects.clear_cache()
     for alias in settings.CACHES:
         caches[alias].clear()
+    # Every other process's cached pages too: the generation file may have come back with the
+    # data folder, and the version row with the database, both as they were at the backup.
+    page_cache.bump()
     return summary

@@ -33,6 +33,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.translation import get_language
 
 from .page_fingerprint import fingerprint
@@ -129,7 +130,8 @@ def _seconds() -> int:
 
 
 def page_key(request: HttpRequest) -> str:
-    gzip = "gzip" if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "") else ""
+    # The same test gzip_page makes: "xgzip" must not file a plain page under the gzip key.
+    gzip = "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
     parts = [generation(), fingerprint(), get_language() or "", request.get_host(), gzip]
     path = request.get_full_path()
     return "page:" + hashlib.sha256("\n".join([*parts, path]).encode()).hexdigest()
@@ -177,16 +179,26 @@ class PageCacheMiddleware:
 
     A path that answered 200 without the mark (search, audio, the admin's sign-in page) is
     remembered, and its requests skip the key: the rest of the site pays nothing for the cache.
+    What is remembered is forgotten when the generation moves (a page behind a password, once
+    the password is lifted, is cached again).
     """
 
     MAX_PATHS = 20_000
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.unmarked: set[str] = set()
+        self.unmarked: set[tuple[str, str]] = set()
+        self.unmarked_generation = ""
+
+    def _remembered_unmarked(self, request: HttpRequest) -> bool:
+        current = generation()
+        if current != self.unmarked_generation:
+            self.unmarked.clear()
+            self.unmarked_generation = current
+        return (request.META.get("HTTP_HOST", ""), request.path) in self.unmarked
 
     def __call__(self, request: HttpRequest):
-        if _seconds() <= 0 or not _anonymous(request) or request.path in self.unmarked:
+        if _seconds() <= 0 or not _anonymous(request) or self._remembered_unmarked(request):
             return self.get_response(request)
         key = _key_or_none(request)
         if key is None:
@@ -200,7 +212,7 @@ class PageCacheMiddleware:
             if response.status_code == 200:
                 if len(self.unmarked) >= self.MAX_PATHS:
                     self.unmarked.clear()
-                self.unmarked.add(request.path)
+                self.unmarked.add((request.META.get("HTTP_HOST", ""), request.path))
             return response
         if _storable(request, response):
             headers = [(name, value) for name, value in response.items() if name != HIT_HEADER]

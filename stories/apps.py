@@ -23,5 +23,5 @@ class StoriesConfig(AppConfig):
         register_image_uses(kit_images.image_uses)
         # A kit's story page is cached for visitors: whether it is live, and whose words it
         # quotes, are part of the page cache's key (heritage/page_fingerprint.py).
-        watch(BrandKit, "live", "live_revision")
-        watch(StorySnippet.narrators.through, "storysnippet", "narrator")
+        watch(BrandKit)
+        watch(StorySnippet.narrators.through)

@@ -3,6 +3,7 @@ from ..station.models import StationRecording, StationRecordingKind, TopicPrompt
 from .evidence import ConsentMethod
 from .glossary import GlossaryTerm
 from .images import HeritageImage, HeritageRendition
+from .page_cache import PageCacheVersion
 from .pages import (
     FamilyMemoryPage,
     HeritageIndexPage,
@@ -38,6 +39,7 @@ __all__ = [
     "ConsentScope",
     "FamilyMemoryPage",
     "HeritageImage",
+    "PageCacheVersion",
     "HeritageIndexPage",
     "HeritageRendition",
     "HomePage",

@@ -283,3 +283,22 @@ def test_a_marked_answer_is_kept_by_the_middleware_alone(rf, settings):
     # A signed-in visitor's request (a session cookie) neither reads nor fills it.
     signed_in = rf.get("/a-marked-page/", HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc")
     assert page_cache.HIT_HEADER not in middleware(signed_in) and len(rendered) == 2
+
+
+def test_every_watched_table_carries_the_trigger_after_migrate():
+    from heritage.page_fingerprint import installed_trigger_tables, watched
+
+    tables = {entry.model._meta.db_table for entry in watched()}
+    assert {"heritage_consent", "heritage_narrator", "wagtailcore_page", "stories_brandkit"} <= tables
+    assert installed_trigger_tables() == tables
+
+
+def test_a_sentence_taken_out_of_a_transcript_in_the_table_alone_is_gone_on_the_next_request(archive, client):
+    from media.models import TranscriptSegment
+
+    url = archive["wang"].url
+    sentence = "外婆说，辣子鸡全看糍粑辣椒。"
+    assert sentence in cached(client, url)
+    unsignalled(lambda: TranscriptSegment.objects.filter(text=sentence).update(text="（此句应讲述人要求删去）"))
+    page = client.get(url).content.decode()
+    assert sentence not in page and "此句应讲述人要求删去" in page
