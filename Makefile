@@ -62,7 +62,7 @@ SEEDS ?= 1 2 3
 seed = $(word $(1),$(SEEDS))
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 xdist = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS))
-SQLITE_TESTS := tests/search tests/faults tests/security tests/stories/test_page_cache.py
+SQLITE_TESTS := tests/search tests/faults tests/security tests/stories/test_page_cache.py tests/stories/test_page_cache_red_team.py
 
 test: $(VENV)/.test debian-test-packages
 	bash tools/postgres_for_tests.sh run $(BIN)/pytest $(xdist) --randomly-seed=$(call seed,1)
