@@ -17,8 +17,11 @@ class HeritageConfig(AppConfig):
         watch_visibility(page_fingerprint.watch)
         # Runs after every app's migrations, so each app's permissions exist by the last call.
         post_migrate.connect(roles.ensure_roles, dispatch_uid="heritage_roles")
-        # After every app's migrations too: each watched table exists by then.
-        post_migrate.connect(page_fingerprint.install_triggers, dispatch_uid="heritage_page_cache_triggers")
+        # Sent after every app's migrations have run: each watched table exists by then. Once
+        # per migrate (heritage's signal), not once per app.
+        post_migrate.connect(
+            page_fingerprint.install_triggers, sender=self, dispatch_uid="heritage_page_cache_triggers"
+        )
 
 
 def watch_visibility(watch) -> None:
