@@ -129,10 +129,11 @@ def _seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS)
 
 
-def page_key(request: HttpRequest) -> str:
+def page_key(request: HttpRequest, current_generation: str | None = None) -> str:
     # The same test gzip_page makes: "xgzip" must not file a plain page under the gzip key.
     gzip = "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
-    parts = [generation(), fingerprint(), get_language() or "", request.get_host(), gzip]
+    current_generation = generation() if current_generation is None else current_generation
+    parts = [current_generation, fingerprint(), get_language() or "", request.get_host(), gzip]
     path = request.get_full_path()
     return "page:" + hashlib.sha256("\n".join([*parts, path]).encode()).hexdigest()
 
@@ -159,11 +160,15 @@ def cached_for_visitors(view=None, *, on_hit=None):
     return wrapper
 
 
-def _key_or_none(request: HttpRequest) -> str | None:
+def _key_or_none(request: HttpRequest, current_generation: str) -> str | None:
     try:
-        return page_key(request)
+        return page_key(request, current_generation)
     except DisallowedHost:
         return None
+
+
+def _where(request: HttpRequest) -> tuple[str, str]:
+    return request.META.get("HTTP_HOST", ""), request.path
 
 
 class PageCacheMiddleware:
@@ -190,17 +195,19 @@ class PageCacheMiddleware:
         self.unmarked: set[tuple[str, str]] = set()
         self.unmarked_generation = ""
 
-    def _remembered_unmarked(self, request: HttpRequest) -> bool:
-        current = generation()
-        if current != self.unmarked_generation:
+    def _remembered_unmarked(self, request: HttpRequest, current_generation: str) -> bool:
+        if current_generation != self.unmarked_generation:
             self.unmarked.clear()
-            self.unmarked_generation = current
-        return (request.META.get("HTTP_HOST", ""), request.path) in self.unmarked
+            self.unmarked_generation = current_generation
+        return _where(request) in self.unmarked
 
     def __call__(self, request: HttpRequest):
-        if _seconds() <= 0 or not _anonymous(request) or self._remembered_unmarked(request):
+        if _seconds() <= 0 or not _anonymous(request):
             return self.get_response(request)
-        key = _key_or_none(request)
+        current_generation = generation()  # one read of the file per request
+        if self._remembered_unmarked(request, current_generation):
+            return self.get_response(request)
+        key = _key_or_none(request, current_generation)
         if key is None:
             return self.get_response(request)  # the stack answers 400 for a host it does not serve
         stored = cache.get(key)
@@ -212,7 +219,7 @@ class PageCacheMiddleware:
             if response.status_code == 200:
                 if len(self.unmarked) >= self.MAX_PATHS:
                     self.unmarked.clear()
-                self.unmarked.add((request.META.get("HTTP_HOST", ""), request.path))
+                self.unmarked.add(_where(request))
             return response
         if _storable(request, response):
             headers = [(name, value) for name, value in response.items() if name != HIT_HEADER]

@@ -107,39 +107,21 @@ def install_triggers(using: str = "default", **_kwargs) -> None:
             cursor.execute(statement)
 
 
-def installed_trigger_tables(using: str = "default") -> set[str]:
-    """The tables that carry a page cache trigger now (for the checks and tests)."""
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT DISTINCT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE %s",
-                [f"{TRIGGER_PREFIX}%"],
-            )
-        else:
-            cursor.execute(
-                "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-                [f"{TRIGGER_PREFIX}%"],
-            )
-        return {row[0] for row in cursor.fetchall()}
-
-
 # --- the fingerprint --------------------------------------------------------------------------
-
-_NOW = object()  # where the request's time goes among a query's parameters
 
 
 def _bigint(column: str) -> str:
     return f"CAST({column} AS BIGINT)"
 
 
-def _query(connection) -> tuple[str, list]:
+def _query(connection) -> tuple[str, int]:
     """The one query, built once per set of tables and database: the token, then one text per
-    dated column (a UNION of one-row selects: PostgreSQL took 10 ms to plan them as a join)."""
+    dated column (a UNION of one-row selects: PostgreSQL took 10 ms to plan them as a join).
+    Returns it with the number of its parameters, each the request's time."""
     entries = watched()
     cache_key = (connection.vendor, tuple((entry.model._meta.label_lower, entry.dated) for entry in entries))
     if _built.get("key") != cache_key:
-        parts, params = [f"SELECT 0 AS place, token AS state FROM {_version_table(connection)}"], []
+        parts = [f"SELECT 0 AS place, token AS state FROM {_version_table(connection)}"]
         for entry in entries:
             meta = entry.model._meta
             pk = connection.ops.quote_name(meta.pk.column)
@@ -152,9 +134,8 @@ def _query(connection) -> tuple[str, list]:
                 parts.append(
                     f"SELECT {len(parts)} AS place, {state} AS state FROM {connection.ops.quote_name(meta.db_table)}"
                 )
-                params.append(_NOW)
-        _built.update(key=cache_key, sql=" UNION ALL ".join(parts), params=params)
-    return _built["sql"], _built["params"]
+        _built.update(key=cache_key, sql=" UNION ALL ".join(parts), times=len(parts) - 1)
+    return _built["sql"], _built["times"]
 
 
 _built: dict = {}
@@ -162,7 +143,7 @@ _built: dict = {}
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _prepared_statement(connection, sql: str, template: list) -> str:
+def _prepared_statement(connection, sql: str, times: int) -> str:
     """The query prepared once per PostgreSQL connection, by name: planning it took longer than
     running it, on every cacheable request. A prepared statement outlives a rolled-back
     transaction, and goes with its connection."""
@@ -171,7 +152,7 @@ def _prepared_statement(connection, sql: str, template: list) -> str:
     name = f"{TRIGGER_PREFIX}_fingerprint_{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
     names = _prepared.setdefault(raw, set())
     if name not in names:
-        body = sql % tuple("$1" for _ in template)  # the request's time is the only parameter
+        body = sql % (("$1",) * times)  # the request's time is the only parameter
         with connection.cursor() as cursor:
             cursor.execute(f"PREPARE {name} (timestamptz) AS {body}")
         names.add(name)
@@ -181,12 +162,12 @@ def _prepared_statement(connection, sql: str, template: list) -> str:
 def fingerprint(now: datetime | None = None, using: str = "default") -> str:
     """The watched tables' state at ``now`` as text: one query."""
     connection = connections[using]
-    sql, template = _query(connection)
+    sql, times = _query(connection)
     now = connection.ops.adapt_datetimefield_value(now or timezone.now())
     if connection.vendor == "postgresql":
-        sql, params = f"EXECUTE {_prepared_statement(connection, sql, template)} (%s)", [now]
+        sql, params = f"EXECUTE {_prepared_statement(connection, sql, times)} (%s)", [now]
     else:
-        params = [now for _ in template]
+        params = [now] * times
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
