@@ -34,6 +34,7 @@ SWEEP = {
     "patience 2": {"PATIENCE": 2.0},
     "no temperature fallback": {"TEMPERATURES": (0.0,)},
     "condition on previous text": {"CONDITION_ON_PREVIOUS_TEXT": True},
+    "without timestamp tokens": {"WITHOUT_TIMESTAMPS": True},
     "VAD silence 500 ms, pad 200 ms": {
         "VAD_PARAMETERS": {"min_silence_duration_ms": 500, "speech_pad_ms": 200, "threshold": 0.35}
     },

@@ -8,6 +8,7 @@ does not cost a migration per mutant. Prints the score per module.
 
     .venv/bin/python tools/mutation.py                      # every module
     .venv/bin/python tools/mutation.py heritage/consent.py  # one
+    .venv/bin/python tools/mutation.py --report             # the table of the last runs again
 """
 
 import hashlib
@@ -25,13 +26,18 @@ WORK = ROOT / "var" / "mutation"
 SKIP = shutil.ignore_patterns(".venv", "var", "mutants", ".git", "__pycache__", "*.pyc", ".pytest_cache")
 
 
-def configuration() -> tuple[dict, dict[str, list[str]]]:
+def configuration() -> tuple[dict, dict[str, list[str]], dict[str, list[str]]]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
-    return data["mutmut"], data["libei-mutation"]["tests"]
+    ours = data["libei-mutation"]
+    return data["mutmut"], ours["tests"], ours.get("equivalent", {})
+
+
+def folder_name(module: str) -> str:
+    return module.replace("/", "-").removesuffix(".py")
 
 
 def prepare(module: str, base: dict, tests: list[str]) -> Path:
-    folder = WORK / module.replace("/", "-").removesuffix(".py")
+    folder = WORK / folder_name(module)
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(ROOT, folder, ignore=SKIP, symlinks=True)
     (folder / "var").mkdir()
@@ -70,25 +76,42 @@ def run(module: str, base: dict, tests: list[str], children: int) -> dict:
     subprocess.run([*mutmut, "run", "--max-children", str(children)], cwd=folder, env=env, check=False)
     if database.exists() and not seed.exists():
         shutil.copyfile(database, seed)
-    subprocess.run([*mutmut, "export-cicd-stats"], cwd=folder, env=env, check=True)
+    return collect(folder)
+
+
+def collect(folder: Path) -> dict:
+    """The counts and survivors of the last run in ``folder``."""
+    env = os.environ | {"TEST_DATABASE_FILE": str(folder / "var" / "test-database.sqlite3")}
+    mutmut = [sys.executable, "-m", "mutmut"]
+    subprocess.run([*mutmut, "export-cicd-stats"], cwd=folder, env=env, check=True, capture_output=True)
     stats = json.loads((folder / "mutants" / "mutmut-cicd-stats.json").read_text())
     survivors = subprocess.run([*mutmut, "results"], cwd=folder, env=env, capture_output=True, text=True).stdout
     (folder / "survivors.txt").write_text(survivors)
+    stats["survivor_names"] = re.findall(r"^\s*(\S+): survived$", survivors, flags=re.M)
     return stats
 
 
 def main(argv: list[str]) -> int:
-    base, table = configuration()
+    base, table, equivalent = configuration()
     if os.environ.get("MUTATION_TESTS"):  # a quicker, narrower run: MUTATION_TESTS="tests/a.py tests/b.py"
         table = {module: os.environ["MUTATION_TESTS"].split() for module in table}
+    report_only = "--report" in argv  # the table again from the last runs' folders, nothing run
+    argv = [a for a in argv if a != "--report"]
     modules = argv or list(table)
     unknown = [m for m in modules if m not in table]
     if unknown:
         print(f"没有这个模块的测试配置 / not configured in [tool.libei-mutation.tests]: {unknown}", file=sys.stderr)
         return 2
     children = int(os.environ.get("MUTATION_CHILDREN", "1"))  # one: the reused SQLite file takes one writer
-    rows = [(module, run(module, base, table[module], children)) for module in modules]
-    print(f"\n{'module':45} {'mutants':>8} {'killed':>7} {'survived':>9} {'no tests':>9} {'timeout':>8} {'score':>7}")
+    if report_only:
+        modules = [m for m in modules if (WORK / folder_name(m) / "mutants").is_dir()]
+        rows = [(module, collect(WORK / folder_name(module))) for module in modules]
+    else:
+        rows = [(module, run(module, base, table[module], children)) for module in modules]
+    print(
+        f"\n{'module':45} {'mutants':>8} {'killed':>7} {'survived':>9} {'no tests':>9} {'timeout':>8} {'score':>7}"
+        f" {'equivalent':>10} {'score of the rest':>17}"
+    )
     for module, s in rows:
         tested = s["killed"] + s["survived"] + s.get("timeout", 0) + s.get("suspicious", 0)
         # Timeouts count as detected, as mutmut's own score does: the mutant did not pass. mutmut
@@ -96,10 +119,17 @@ def main(argv: list[str]) -> int:
         # timeout column (timeout_constant in [tool.mutmut] gives room) before trusting a score.
         detected = s["killed"] + s.get("timeout", 0)
         score = f"{100 * detected / tested:.1f} %" if tested else "–"
+        # The usual mutation score leaves out mutants that cannot change behaviour: those named
+        # in [tool.libei-mutation.equivalent], each with its reason, and only while they survive.
+        named = set(equivalent.get(module, ()))
+        same = named & set(s["survivor_names"])
+        rest = f"{100 * detected / (tested - len(same)):.1f} %" if tested > len(same) else "–"
         print(
             f"{module:45} {s['total']:>8} {s['killed']:>7} {s['survived']:>9} {s['no_tests']:>9}"
-            f" {s.get('timeout', 0):>8} {score:>7}"
+            f" {s.get('timeout', 0):>8} {score:>7} {len(same):>10} {rest:>17}"
         )
+        for name in sorted(named - same):
+            print(f"  listed as equivalent but no longer a survivor (killed, or renamed by a code change): {name}")
     print(f"\nsurvivors per module: {WORK}/<module>/survivors.txt (`mutmut show NAME` there for the diff)")
     return 0
 

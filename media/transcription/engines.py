@@ -53,6 +53,9 @@ BATCH_CHUNK_SECONDS = 30
 BATCH_PACKS_STRETCHES = True
 # Off: conditioning feeds repetition loops on long audio and would carry a prompt past its window.
 CONDITION_ON_PREVIOUS_TEXT = False
+# Timestamp tokens are about one decoded token in six on Mandarin; without them a window is one
+# segment and sentences are cut from the word times alone. A setting the sweep measures.
+WITHOUT_TIMESTAMPS = False
 
 
 @dataclass
@@ -128,6 +131,7 @@ class FasterWhisperEngine(Engine):
             "temperature": list(TEMPERATURES),
             "condition_on_previous_text": CONDITION_ON_PREVIOUS_TEXT,
             "word_timestamps": True,
+            "without_timestamps": WITHOUT_TIMESTAMPS,
         }
         if span is not None:
             # VAD is ignored when clip_timestamps is given: the span is what is decoded.

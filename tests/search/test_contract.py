@@ -152,6 +152,24 @@ def test_quoted_phrases_must_appear_as_written(backend):
     assert keys(backend, '"辣椒糍粑"') == []
 
 
+def test_quoted_phrases_may_mix_scripts_and_hold_spaces(backend):
+    assert keys(backend, '"taobao 网店"') == ["shop"]
+    assert keys(backend, '"taobao 油坊"') == []
+    assert set(keys(backend, '"糍粑 辣椒"')) == {"wang", "wang/seg:1", "recipe"}  # the space is not a word
+
+
+def test_pinyin_typed_in_pieces_also_finds_the_same_words_written_in_latin(backend):
+    backend.upsert([doc("label", "memory", "Lazi Ji label", "Guizhou Lazi Ji, sold from Libei.")])
+    found = keys(backend, "lazi ji")
+    assert "label" in found and "wang/seg:1" in found
+
+
+def test_initials_stand_for_two_to_six_characters(backend):
+    assert "wang/seg:1" in keys(backend, "zj")  # 子鸡
+    assert "wang" in keys(backend, "zyllzj")  # 做阳朗辣子鸡 in its title: six
+    assert keys(backend, "wzyllzj") == []  # seven letters are read as a word, not as initials
+
+
 def test_mixed_chinese_and_english(backend):
     assert keys(backend, "taobao 网店") == ["shop"]
     assert keys(backend, "Taobao 油坊") == []
@@ -271,6 +289,12 @@ def test_markup_in_documents_is_escaped_in_excerpts(backend):
 def test_suggestions_complete_a_prefix(backend):
     assert "王家阳朗辣子鸡" in [s["title"] for s in backend.suggest("王家", "public")]
     assert "开网店的那一年" in [s["title"] for s in backend.suggest("kai", "public")]
+
+
+def test_suggestions_complete_one_character_a_longer_start_and_a_pinyin_start(backend):
+    assert "王家阳朗辣子鸡" in [s["title"] for s in backend.suggest("王", "public")]
+    assert [s["title"] for s in backend.suggest("王家阳", "public")] == ["王家阳朗辣子鸡"]
+    assert "开网店的那一年" in [s["title"] for s in backend.suggest("ka", "public")]
 
 
 def test_related_stories_share_themes_and_tags(backend):

@@ -120,14 +120,17 @@ def test_nobody_excluded_costs_nothing_and_changes_nothing(archive):
 # Every backend: the same exclusion in the embedded dialects and Elasticsearch.
 
 
-def _doc(key, title, body, narrators, subjects):
-    return SearchDocument(key, "memory", title, body, f"/{key}/", ["public"], narrators=narrators, subjects=subjects)
+def _doc(key, title, body, narrators, subjects, audiences=("public", "community", "facilitator")):
+    return SearchDocument(
+        key, "memory", title, body, f"/{key}/", list(audiences), narrators=narrators, subjects=subjects
+    )
 
 
 DOCS = [
     _doc("a", "腊肉的故事", "熏腊肉", ["甲"], ["1"]),
     _doc("b", "腊肉两家", "腊肉切片", ["甲", "乙"], ["1", "2"]),
     _doc("c", "腊肉乙家", "腊肉蒸", ["乙"], ["2"]),
+    _doc("d", "腊肉账本", "腊肉内部记录", ["丙"], ["3"], audiences=("facilitator",)),
 ]
 
 
@@ -155,6 +158,17 @@ def test_every_backend_drops_excluded_subjects_from_results_totals_facets_and_su
     assert [s["title"] for s in backend.suggest("腊肉", "public", excluded=frozenset({"2"}))] == ["腊肉的故事"]
     assert backend.related("a", "public", excluded=frozenset({"2"})) == []
     assert backend.search(Query("腊肉", "public", excluded_subjects=frozenset({"1", "2"}))).total == 0
+
+
+def test_excluding_a_subject_keeps_every_audience_rule(backend):
+    """The exclusion is added to the audience's own filter, never in its place."""
+    without = backend.search(Query("腊肉", "public", excluded_subjects=frozenset({"2"})))
+    assert [h.key for h in without.hits] == ["a"] and without.total == 1
+    suggested = [s["title"] for s in backend.suggest("腊肉", "public", excluded=frozenset({"2"}))]
+    assert suggested == ["腊肉的故事"]
+    assert backend.related("a", "public", excluded=frozenset({"2"})) == []
+    facilitator = backend.search(Query("腊肉", "facilitator", excluded_subjects=frozenset({"2"})))
+    assert sorted(h.key for h in facilitator.hits) == ["a", "d"]
 
 
 def test_postgresql_and_elasticsearch_requests_carry_the_exclusion():
