@@ -113,7 +113,8 @@ def main(argv: list[str]) -> int:
         f" {'equivalent':>10} {'score of the rest':>17}"
     )
     for module, s in rows:
-        tested = s["killed"] + s["survived"] + s.get("timeout", 0) + s.get("suspicious", 0)
+        # A mutant no test runs ("no tests") is a survivor too: nothing would notice it.
+        tested = s["killed"] + s["survived"] + s["no_tests"] + s.get("timeout", 0) + s.get("suspicious", 0)
         # Timeouts count as detected, as mutmut's own score does: the mutant did not pass. mutmut
         # also stops a mutant at half its CPU limit in wall time, so on a busy machine check the
         # timeout column (timeout_constant in [tool.mutmut] gives room) before trusting a score.

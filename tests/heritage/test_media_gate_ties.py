@@ -39,11 +39,11 @@ def ties():
         person.portrait = images[face]
         person.save()
     f.item(index, RecipePage, [wang], "public", title="王家辣子鸡")
-    f.item(index, FamilyMemoryPage, [chen], "community", title="陈家的灶房",
-           photos=[("photo", {"image": images["community"], "caption": ""})])  # fmt: skip
+    kitchen = f.item(index, FamilyMemoryPage, [chen], "community", title="陈家的灶房",
+                     photos=[("photo", {"image": images["community"], "caption": ""})])  # fmt: skip
     f.item(index, FamilyMemoryPage, [], "community", title="村里的老照片",
            photos=[("photo", {"image": images["nobody"], "caption": ""})])  # fmt: skip
-    f.item(index, RecipePage, [li], "public", title="李家的菜", photo=images["li_story"])
+    li_recipe = f.item(index, RecipePage, [li], "public", title="李家的菜", photo=images["li_story"], publish=False)
     forms = Collection.get_first_root_node().add_child(name="同意书")
     CollectionViewRestriction.objects.create(collection=forms, restriction_type="login")
     images["form"].collection = forms
@@ -51,6 +51,12 @@ def ties():
     return {
         "images": images,
         "wang": wang,
+        "chen": chen,
+        "li": li,
+        "zhou": zhou,
+        "kitchen": kitchen,
+        "li_recipe": li_recipe,
+        "index": index,
         "visitor": None,
         "community": f.villager(),
         "facilitator": f.facilitator(),
@@ -147,3 +153,19 @@ def test_a_rendition_name_finds_its_image_in_one_question(ties):
         assert image_of(rendition.file.name) == image
         assert image_of(rendition.file.name).title == "wang_face"
     assert len(captured) == 2  # one per call: the image comes with its rendition
+
+
+def test_the_images_a_consent_change_may_affect_are_every_image_tied_to_the_narrator(ties):
+    images = {image.pk: name for name, image in ties["images"].items()}
+    of = lambda narrator: {images[pk] for pk in media_gate.images_of_narrator(narrator.pk)}  # noqa: E731
+    assert of(ties["chen"]) == {"chen_face", "community"}
+    assert of(ties["li"]) == {"li_story"}  # her recipe is a draft: still hers
+    assert of(ties["zhou"]) == {"zhou_face"}
+    assert media_gate.images_of_narrator(10**9) == set()
+
+
+def test_the_images_a_page_shows_and_none_for_a_page_that_is_no_archive_item(ties):
+    assert media_gate.images_of_page(ties["kitchen"].pk) == {ties["images"]["community"].pk}
+    assert media_gate.images_of_page(ties["li_recipe"].pk) == {ties["images"]["li_story"].pk}
+    assert media_gate.images_of_page(ties["index"].pk) == set()
+    assert media_gate.images_of_page(10**9) == set()
