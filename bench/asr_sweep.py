@@ -3,6 +3,7 @@
     nice -n 5 .venv/bin/python bench/asr_sweep.py                       # every setting, all 15 clips
     nice -n 5 .venv/bin/python bench/asr_sweep.py "beam 1" "patience 2"  # named settings only
     nice -n 5 .venv/bin/python bench/asr_sweep.py --long                 # the dev clips joined (long path)
+    .venv/bin/python bench/asr_sweep.py --long --repeat 5                # raw and kept in turn: median RTFs
 
 ``transcribe`` with the demo glossary (what every job uses) on ``shared/asr-dev`` (FLEURS
 Mandarin validation, Conneau et al. 2022, Google, CC BY 4.0; see its README), scored like
@@ -14,6 +15,7 @@ where its CER is lower by more than one clip's noise (a few characters in ~480).
 """
 
 import argparse
+import statistics
 import sys
 import tempfile
 import time
@@ -56,7 +58,7 @@ SWEEP = {
 }
 
 
-def sweep(names: list[str], clips: int, long: bool, baseline: bool = True) -> None:
+def sweep(names: list[str], clips: int, long: bool, baseline: bool = True, repeat: int = 1) -> None:
     setup_django()
     from heritage.demo.content import GLOSSARY
     from media.decoding import load_pcm
@@ -82,23 +84,44 @@ def sweep(names: list[str], clips: int, long: bool, baseline: bool = True) -> No
     engines.get_engine("faster-whisper")  # loaded before any clip is timed
     seconds_of_speech = sum(len(load_pcm(path)) / RATE for path, _ in cases)
     print(f"{len(cases)} {'file' if long else 'dev clips'}, {seconds_of_speech:.0f} s of audio")
-    print("| setting | CER dev | RTF |\n|---|---|---|", flush=True)
-    for label in [RAW, KEPT, *names] if baseline else names:
-        for name, value in {**kept, **SWEEP.get(label, {})}.items():
-            setattr(*target(name), value)
-        wrong = size = elapsed = 0.0
-        for path, reference in cases:
-            if label == RAW:
-                audio = load_pcm(path)
-                started = time.perf_counter()
-                said = engines.raw_baseline(audio)
-                elapsed += time.perf_counter() - started
-            else:
-                result = transcribe(path, engine="faster-whisper", terms=terms)
-                said, elapsed = result.text, elapsed + result.elapsed_seconds
-            w, s = errors(reference, said)
-            wrong, size = wrong + w, size + s
-        print(f"| {label} | {wrong / size * 100:.1f} % | {elapsed / seconds_of_speech:.3f} |", flush=True)
+    labels = [RAW, KEPT, *names] if baseline else names
+    cer, times = {}, {label: [] for label in labels}
+    if repeat == 1:
+        print("| setting | CER dev | RTF |\n|---|---|---|", flush=True)
+    # Rows take turns, round after round, so a slow minute of a shared machine falls on every
+    # row alike; with --repeat the RTF is each row's median and its ratio to the raw median.
+    for round_ in range(repeat):
+        for label in labels:
+            for name, value in {**kept, **SWEEP.get(label, {})}.items():
+                setattr(*target(name), value)
+            wrong = size = elapsed = 0.0
+            for path, reference in cases:
+                if label == RAW:
+                    audio = load_pcm(path)
+                    started = time.perf_counter()
+                    said = engines.raw_baseline(audio)
+                    elapsed += time.perf_counter() - started
+                else:
+                    result = transcribe(path, engine="faster-whisper", terms=terms)
+                    said, elapsed = result.text, elapsed + result.elapsed_seconds
+                w, s = errors(reference, said)
+                wrong, size = wrong + w, size + s
+            cer[label] = wrong / size * 100
+            times[label].append(elapsed / seconds_of_speech)
+            if repeat == 1:
+                print(f"| {label} | {cer[label]:.1f} % | {times[label][0]:.3f} |", flush=True)
+        if repeat > 1:
+            print(f"round {round_ + 1}: " + ", ".join(f"{times[label][-1]:.3f}" for label in labels), flush=True)
+    if repeat > 1:
+        print(f"\n| setting | CER | RTF (median of {repeat}) | runs | RTF / raw |\n|---|---|---|---|---|")
+        raw = statistics.median(times[RAW]) if RAW in times else None
+        for label in labels:
+            median = statistics.median(times[label])
+            ratio = f"{median / raw:.2f}" if raw else "–"
+            runs = " ".join(f"{t:.3f}" for t in times[label])
+            print(f"| {label} | {cer[label]:.1f} % | {median:.3f} | {runs} | {ratio} |")
+    else:
+        print()
     folder.cleanup()
 
 
@@ -110,12 +133,13 @@ def main():
     parser.add_argument(
         "--no-baseline", action="store_true", help="skip the raw and kept rows (CER is deterministic; RTF is not)"
     )
+    parser.add_argument("--repeat", type=int, default=1, help="run the rows N times in turn; RTF as medians")
     args = parser.parse_args()
     names = args.settings or list(SWEEP)
     unknown = [name for name in names if name not in SWEEP]
     if unknown:
         parser.error(f"unknown settings: {unknown}")
-    sweep(names, args.clips, args.long, baseline=not args.no_baseline)
+    sweep(names, args.clips, args.long, baseline=not args.no_baseline, repeat=max(1, args.repeat))
 
 
 if __name__ == "__main__":

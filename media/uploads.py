@@ -27,6 +27,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -76,6 +77,23 @@ class StillCommitting(UploadRefused):
 
     def __init__(self):
         super().__init__("录音正在入库，请稍候", "the recording is being stored, ask again shortly")
+
+
+class RecordingDeleted(UploadRefused):
+    code = "recording_deleted"
+    status = 410
+
+    def __init__(self):
+        super().__init__(
+            "这段录音已经入库，后来被协作者删除了；手机上的录音还在，需要时请联系协作者",
+            "this recording was stored and later deleted by a facilitator; the phone keeps its copy",
+        )
+
+
+# A commit is one web request: gunicorn ends it after WEB_TIMEOUT (120 s) and nginx waits 300 s
+# at most. An upload still "committing" after this long was cut off (a crash, a restart, the
+# OOM killer) and is taken back by the phone's next retry instead of answering "wait" for good.
+ABANDONED_COMMIT = timedelta(minutes=10)
 
 
 @dataclass
@@ -214,13 +232,19 @@ def commit_upload(
     """Join, verify and ingest; raise :class:`UploadRefused` or :class:`RecordingRejected`."""
     if session.state == UploadState.DONE and session.recording_id:
         return session.recording
-    claimed = UploadSession.objects.filter(pk=session.pk, state__in=[UploadState.OPEN, UploadState.FAILED]).update(
-        state=UploadState.COMMITTING, updated_at=timezone.now()
+    now = timezone.now()
+    claimable = Q(state__in=[UploadState.OPEN, UploadState.FAILED]) | Q(
+        state=UploadState.COMMITTING, updated_at__lt=now - ABANDONED_COMMIT
+    )
+    claimed = UploadSession.objects.filter(claimable, pk=session.pk).update(
+        state=UploadState.COMMITTING, updated_at=now
     )
     if not claimed:
         session.refresh_from_db()
-        if session.state == UploadState.DONE and session.recording_id:
-            return session.recording
+        if session.state == UploadState.DONE:
+            if session.recording_id:
+                return session.recording
+            raise RecordingDeleted()  # not "wait": the phone would ask again forever
         raise StillCommitting()
     user = session.owner
     recording = None

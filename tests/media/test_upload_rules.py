@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from heritage.models import StationRecording
 from heritage.roles import Role, grant
@@ -691,20 +692,36 @@ def test_a_finished_upload_whose_recording_was_deleted_never_answers_with_a_reco
         uploads.commit_upload(session, "0" * 64, 3, 1, "t", {})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a commit interrupted by a server crash leaves the upload 'committing' for good; "
-    "every retry answers 202 until the stale cleanup deletes the upload and its chunks",
-)
-def test_a_commit_interrupted_by_a_crash_does_not_block_the_phones_retry(client, recorder, narrator, make_audio, clock):
+def test_a_commit_interrupted_by_a_crash_is_taken_back_by_the_phones_retry(
+    client, recorder, narrator, make_audio, clock
+):
     data = make_audio("webm", seconds=1.0).read_bytes()
     upload_id = uuid.uuid4()
     put(client, upload_id, 0, 0, data)
     # What a server process killed mid-commit leaves: the claim was written, nothing else.
-    UploadSession.objects.filter(pk=upload_id).update(state=UploadState.COMMITTING)
-    clock.shift(timedelta(days=1))
+    UploadSession.objects.filter(pk=upload_id).update(state=UploadState.COMMITTING, updated_at=timezone.now())
+    clock.shift(timedelta(minutes=5))  # may still be running (a request lives 120 s, nginx waits 300 s)
+    response = commit(client, upload_id, data, story(narrator))
+    assert (response.status_code, response.json()["error"]) == (202, "committing")
+    clock.shift(timedelta(minutes=6))  # now surely cut off
     response = commit(client, upload_id, data, story(narrator))
     assert response.status_code == 200
+    assert UploadSession.objects.get(pk=upload_id).state == UploadState.DONE
+    assert AudioRecording.objects.filter(pk=response.json()["recording"]).exists()
+
+
+def test_a_repeated_commit_after_the_recording_was_deleted_says_so_once_and_for_all(
+    client, recorder, narrator, make_audio
+):
+    data = make_audio("webm", seconds=1.0).read_bytes()
+    upload_id = uuid.uuid4()
+    put(client, upload_id, 0, 0, data)
+    first = commit(client, upload_id, data, story(narrator))
+    assert first.status_code == 200
+    AudioRecording.objects.filter(pk=first.json()["recording"]).delete()
+    again = commit(client, upload_id, data, story(narrator))
+    assert (again.status_code, again.json()["error"]) == (410, "recording_deleted")
+    assert "删除" in again.json()["zh"] and "deleted" in again.json()["en"]
 
 
 # --- the take redone, and the cleanup ---
