@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .decoding import AudioFacts, analyse
 from .exceptions import DuplicateRecording, EmptyAudio, NotAudio, RecordingRejected, TooLarge
@@ -150,12 +150,17 @@ def commit(prepared: PreparedRecording, recording: AudioRecording) -> AudioRecor
                 _fsync_replace(source, media_root / name)
                 moved.append(media_root / name)
             recording.save()
-    except BaseException:
+    except BaseException as error:
         # A concurrent upload of the same bytes may own these paths now: same
         # checksum, same content, so leave them to it.
-        if not AudioRecording.objects.filter(sha256=prepared.sha256).exists():
+        winner = AudioRecording.objects.filter(sha256=prepared.sha256).first()
+        if winner is None:
             for path in moved:
                 path.unlink(missing_ok=True)
+        elif isinstance(error, IntegrityError):
+            # Both passed refuse_duplicate at once and the other saved first: this one is a
+            # duplicate like any other, not a server error.
+            raise DuplicateRecording(winner) from error
         raise
     finally:
         prepared.discard()

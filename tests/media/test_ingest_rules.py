@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedF
 from django.db import IntegrityError, connection
 
 from media import ingest
-from media.exceptions import EmptyAudio, NotAudio, TooLarge
+from media.exceptions import DuplicateRecording, EmptyAudio, NotAudio, TooLarge
 from media.models import AudioRecording
 
 from .. import factories as f
@@ -216,10 +216,11 @@ def test_a_refusal_stays_a_refusal_when_its_staging_folder_cannot_be_removed(set
     assert not AudioRecording.objects.exists()
 
 
-def test_when_the_same_bytes_are_kept_by_another_upload_meanwhile_its_files_stay(make_audio, settings):
+def test_when_the_same_bytes_are_kept_by_another_upload_meanwhile_this_one_is_a_duplicate(make_audio, settings):
     """Two uploads of one file pass the duplicate check together; the other one saves first.
-    This one's save then fails (same checksum), and it must not delete the files the other
-    recording now points to (the same paths, the same bytes)."""
+    This one's save then fails (same checksum): it is refused as a duplicate (409, not a
+    server error), and it must not delete the files the other recording now points to
+    (the same paths, the same bytes)."""
     data = make_audio("mp3", seconds=1.5).read_bytes()
     mine = ingest.prepare(io.BytesIO(data), "mine.mp3")
     theirs = ingest.prepare(io.BytesIO(data), "theirs.mp3")
@@ -232,8 +233,9 @@ def test_when_the_same_bytes_are_kept_by_another_upload_meanwhile_its_files_stay
             other[0] = ingest.commit(theirs, AudioRecording(title="先到的"))
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(the_other_upload_saves_first), pytest.raises(IntegrityError):
+    with connection.execute_wrapper(the_other_upload_saves_first), pytest.raises(DuplicateRecording) as refused:
         ingest.commit(mine, AudioRecording(title="后到的"))
+    assert refused.value.existing == other[0] and isinstance(refused.value.__cause__, IntegrityError)
 
     kept = AudioRecording.objects.get()
     assert kept.title == "先到的"
