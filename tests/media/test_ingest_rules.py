@@ -244,3 +244,18 @@ def test_when_the_same_bytes_are_kept_by_another_upload_meanwhile_this_one_is_a_
     assert (folder / "original.mp3").read_bytes() == data
     assert (folder / "derivative.flac").exists()
     assert staged(settings) == []
+
+
+def test_the_same_bytes_again_are_refused_before_the_archives_copy_is_touched(make_audio, settings):
+    """The kept original is never rewritten, not even with identical bytes: a fixity audit
+    and a backup see the file they saw before (same inode, same modification time)."""
+    data = make_audio("mp3", seconds=1.5).read_bytes()
+    kept = ingest.ingest(io.BytesIO(data), "first.mp3", "第一次")
+    original = Path(kept.original.path)
+    before = original.stat()
+    with pytest.raises(DuplicateRecording) as refused:
+        ingest.ingest(io.BytesIO(data), "again.mp3", "又传一次")
+    after = original.stat()
+    assert refused.value.existing == kept
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert AudioRecording.objects.count() == 1 and staged(settings) == []
