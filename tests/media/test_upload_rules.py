@@ -711,7 +711,7 @@ def test_a_commit_interrupted_by_a_crash_is_taken_back_by_the_phones_retry(
 
 
 def test_a_repeated_commit_after_the_recording_was_deleted_says_so_once_and_for_all(
-    client, recorder, narrator, make_audio
+    client, recorder, narrator, make_audio, clock
 ):
     data = make_audio("webm", seconds=1.0).read_bytes()
     upload_id = uuid.uuid4()
@@ -721,7 +721,15 @@ def test_a_repeated_commit_after_the_recording_was_deleted_says_so_once_and_for_
     AudioRecording.objects.filter(pk=first.json()["recording"]).delete()
     again = commit(client, upload_id, data, story(narrator))
     assert (again.status_code, again.json()["error"]) == (410, "recording_deleted")
-    assert "删除" in again.json()["zh"] and "deleted" in again.json()["en"]
+    assert again.json()["zh"] == "这段录音已经入库，后来被协作者删除了；手机上的录音还在，需要时请联系协作者"
+    assert (
+        again.json()["en"] == "this recording was stored and later deleted by a facilitator; the phone keeps its copy"
+    )
+    clock.shift(timedelta(hours=1))  # long past the time a commit may take: still no second life
+    later = commit(client, upload_id, data, story(narrator))
+    assert (later.status_code, later.json()["error"]) == (410, "recording_deleted")
+    assert UploadSession.objects.get(pk=upload_id).state == UploadState.DONE
+    assert not AudioRecording.objects.exists()
 
 
 # --- the take redone, and the cleanup ---
