@@ -162,6 +162,13 @@ def test_the_images_a_consent_change_may_affect_are_every_image_tied_to_the_narr
     assert of(ties["li"]) == {"li_story"}  # her recipe is a draft: still hers
     assert of(ties["zhou"]) == {"zhou_face"}
     assert media_gate.images_of_narrator(10**9) == set()
+    # The portrait's id, not the narrator's: made so that the two numbers differ.
+    faces = [photo(f"face{n}") for n in range(4)]
+    zhao = f.full_consent("赵老四")
+    zhao.portrait = faces[-1]
+    zhao.save()
+    assert zhao.pk != faces[-1].pk
+    assert media_gate.images_of_narrator(zhao.pk) == {faces[-1].pk}
 
 
 def test_the_images_a_page_shows_and_none_for_a_page_that_is_no_archive_item(ties):
