@@ -22,6 +22,7 @@ WHISPER_MODEL_DIR = BASE_DIR / "var" / "models"  # noqa: F405
 TRANSCRIBE_ON_UPLOAD = False
 
 # Mutation runs (tools/mutation.py) start pytest once per mutant: one migrated database file,
-# reused (--reuse-db), spares a migration each time.
-if os.environ.get("TEST_DATABASE_FILE"):
+# reused (--reuse-db), spares a migration each time. On PostgreSQL --reuse-db keeps the test
+# database on the server instead, under its usual name.
+if os.environ.get("TEST_DATABASE_FILE") and DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_FILE"]}
