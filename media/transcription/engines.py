@@ -53,9 +53,9 @@ BATCH_CHUNK_SECONDS = 30
 BATCH_PACKS_STRETCHES = True
 # Off: conditioning feeds repetition loops on long audio and would carry a prompt past its window.
 CONDITION_ON_PREVIOUS_TEXT = False
-# Without timestamp tokens a window is decoded as one piece (fewer tokens to decode). Off: on 7
-# of the 15 dev clips Whisper then wrote words after the speech ended ("作词编曲"), 15.9 % CER
-# against 11.3 % (bench/asr_sweep.py "without timestamp tokens", 2026-12-06).
+# Without timestamp tokens a window is decoded as one piece (fewer tokens to decode). Off: on 5
+# dev clips Whisper then wrote words after the speech ended ("作词编曲"); 15.9 % CER against
+# 11.3 % (bench/asr_sweep.py "without timestamp tokens", 2026-12-06).
 WITHOUT_TIMESTAMPS = False
 
 
