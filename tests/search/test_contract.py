@@ -297,6 +297,18 @@ def test_suggestions_complete_one_character_a_longer_start_and_a_pinyin_start(ba
     assert "开网店的那一年" in [s["title"] for s in backend.suggest("ka", "public")]
 
 
+def test_suggestions_complete_titles_not_words_inside_stories(backend):
+    assert [s["title"] for s in backend.suggest("糍粑", "public")] == []  # in bodies and tags only
+    backend.upsert([doc("label", "memory", "Lazi Ji label", "Guizhou chilli chicken.")])
+    assert [s["title"] for s in backend.suggest("laz", "public")] == ["Lazi Ji label"]  # a Latin word's start
+
+
+def test_a_phrase_never_runs_from_the_title_into_the_body(backend):
+    backend.upsert([doc("edge", "memory", "外婆的辣", "椒油很香。")])
+    assert "edge" not in keys(backend, "辣椒")
+    assert "edge" in keys(backend, "辣") and "edge" in keys(backend, "椒油")
+
+
 def test_related_stories_share_themes_and_tags(backend):
     related = [r["url"] for r in backend.related("recipe", "public")]
     assert related[0] == "/wang/" and "/mill/" not in related
