@@ -64,7 +64,7 @@ class Dialect:
         raise NotImplementedError
 
     def suggest(
-        self, prefix: str, audience: str, excluded: frozenset[str] = frozenset()
+        self, prefix: str, audience: str, excluded: frozenset[str] = frozenset(), exclude: bool = False
     ) -> tuple[str, str, list] | None:
         """Titles that complete ``prefix``: (match string, ORDER BY expression, its parameters)."""
         raise NotImplementedError

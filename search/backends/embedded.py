@@ -238,15 +238,20 @@ class EmbeddedBackend(SearchBackend):
             cursor.execute(f"SELECT count(*) FROM {DOCS}")
             return cursor.fetchone()[0]
 
-    def search(self, query: Query) -> Results:
-        nothing = Results(0, [], {name: [] for name in FACETS})
+    def _excludes(self, audience: str) -> bool:
+        """Whether to find what ``audience`` may see by naming who may not (FacetCache.excludes),
+        decided on the index as it is now."""
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT generation FROM {META}")
             self.facet_cache.load(cursor, cursor.fetchone()[0])
+        return self.facet_cache.excludes(audience)
+
+    def search(self, query: Query) -> Results:
+        nothing = Results(0, [], {name: [] for name in FACETS})
+        exclude = self._excludes(query.audience)
         parsed = parse_query(query.text)
         if query.audience not in settings.SEARCH_AUDIENCES:
             raise ValueError(f"unknown audience {query.audience!r}")
-        exclude = self.facet_cache.excludes(query.audience)
         match = self.dialect.match(
             parsed, query.audience, query.filters.get("kind", ""), exclude, query.excluded_subjects
         )
@@ -299,7 +304,9 @@ class EmbeddedBackend(SearchBackend):
         prefix = normalise(prefix).replace("\x00", "").strip()[:40]
         if not prefix:
             return []
-        found = self.dialect.suggest(prefix, audience, excluded)
+        # The same choice as search: an audience that sees no more than half of the index (one
+        # added since it was built among them) is named by what it may see, never by an absence.
+        found = self.dialect.suggest(prefix, audience, excluded, self._excludes(audience))
         if found is None:
             return []
         match, order, order_params = found

@@ -105,14 +105,14 @@ class SQLiteFTS5(Dialect):
         )
         return np.fromstring(found, dtype=np.int64, sep=","), cursor.fetchall()
 
-    def suggest(self, prefix, audience, excluded=frozenset()):
+    def suggest(self, prefix, audience, excluded=frozenset(), exclude=False):
         if CJK.match(prefix[-1]):
             term = "{title_uni title_bi} : " + fts_phrase(bigrams(prefix) if len(prefix) > 1 else [prefix])
         elif prefix.isascii() and prefix.isalnum():
             term = "{title_uni pinyin} : " + fts_phrase([prefix], prefix=True)
         else:
             return None
-        return f"({term}){self._audience(audience, True, excluded)}", "rank", []
+        return f"({term}){self._audience(audience, exclude, excluded)}", "rank", []
 
     def audience_match(self, audience, excluded=frozenset()):
         match = "{audience} : " + fts_phrase([f"a{audience}"])

@@ -147,7 +147,7 @@ class PostgresFullText(Dialect):
         ids, page, scores = cursor.fetchone()
         return ids or [], list(zip(page or [], scores or [], strict=True))
 
-    def suggest(self, prefix, audience, excluded=frozenset()):
+    def suggest(self, prefix, audience, excluded=frozenset(), exclude=False):
         if CJK.match(prefix[-1]):
             # Weight A: in the title.
             text = _phrase("b", bigrams(prefix), weight=":A") if len(prefix) > 1 else lexeme("u", prefix) + ":A"
@@ -155,7 +155,8 @@ class PostgresFullText(Dialect):
             text = f"({lexeme('u', prefix)}:*A | {lexeme('p', prefix)}:*)"
         else:
             return None
-        match = f"{text} & !{lexeme('x', audience)}{_without(excluded)}"
+        audience_rule = f"!{lexeme('x', audience)}" if exclude else lexeme("a", audience)
+        match = f"{text} & {audience_rule}{_without(excluded)}"
         return match, f"ts_rank({FTS}.tsv, %s::tsquery) DESC", [text]
 
     def audience_match(self, audience, excluded=frozenset()):
