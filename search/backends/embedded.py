@@ -42,6 +42,7 @@ class FacetCache:
         self.names: list[tuple[str, str]] = []
         self.documents = 0
         self.audience_sizes: Counter = Counter()
+        self.denied_sizes: Counter = Counter()
         self.offsets = np.zeros(1, dtype=np.int64)  # document id → its first value in codes
         self.codes = np.zeros(0, dtype=np.int32)
 
@@ -62,12 +63,18 @@ class FacetCache:
         self.documents = int(np.count_nonzero(per_document))
         counts = self._counts(np.flatnonzero(per_document))
         self.audience_sizes = Counter({value: n for (facet, value), n in counts.items() if facet == "audience"})
+        self.denied_sizes = Counter({value: n for (facet, value), n in counts.items() if facet == "audience_denied"})
         self.generation = generation
 
     def excludes(self, audience: str) -> bool:
-        """Whether to keep what ``audience`` may find by naming who may not (the shorter list)."""
+        """Whether to keep what ``audience`` may find by naming who may not (the shorter list).
+
+        Only where every document names the audience one way or the other: a document indexed
+        before the audience existed names it neither way, and naming "who may not" would let it
+        through. Until a rebuild, such an audience is always found by what it may see."""
         allowed = self.audience_sizes.get(audience, 0)
-        return allowed > self.documents - allowed
+        named = allowed + self.denied_sizes.get(audience, 0) == self.documents
+        return named and allowed > self.documents - allowed
 
     def _counts(self, ids) -> dict[tuple[str, str], int]:
         ids = np.asarray(ids, dtype=np.int64)
@@ -166,6 +173,10 @@ class EmbeddedBackend(SearchBackend):
                 text_rows.append(self.dialect.text_row(ids[d.key], title, body, d.audiences, d.kind, d.subjects))
                 facet_rows.extend((ids[d.key], facet, value) for facet, value in d.facet_values())
                 facet_rows.extend((ids[d.key], "audience", audience) for audience in d.audiences)
+                # The audiences it names as not allowed (the text row's "x" tokens), so the cache
+                # knows for which audiences every document carries one or the other.
+                denied = [a for a in settings.SEARCH_AUDIENCES if a not in d.audiences]
+                facet_rows.extend((ids[d.key], "audience_denied", audience) for audience in denied)
             insert(cursor, f"{FTS}{suffix}", self.dialect.text_columns, text_rows)
             insert(cursor, f"{FACET_TABLE}{suffix}", ("doc_id", "facet", "value"), facet_rows)
 
