@@ -5,6 +5,9 @@ import pytest
 
 from heritage.demo.content import GLOSSARY
 from heritage.demo.loader import AUDIO_DIR
+from heritage.roles import Role, grant
+
+from .. import factories as f
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +27,24 @@ def demo_terms():
 def demo_clip(slug: str) -> tuple[Path, list[dict]]:
     script = json.loads((AUDIO_DIR / f"{slug}.json").read_text(encoding="utf-8"))
     return AUDIO_DIR / f"{slug}.ogg", script["sentences"]
+
+
+@pytest.fixture
+def recorder(client):
+    """A signed-in recorder (the recording station's chunked uploads)."""
+    user = f.villager()
+    grant(user, Role.RECORDER)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def narrator():
+    return f.narrator("王秀英", scopes=("archive",))
+
+
+def put(client, upload_id, index, offset, data: bytes):
+    """One chunk of a station upload."""
+    return client.put(
+        f"/station/uploads/{upload_id}/chunks/{index}?offset={offset}", data, content_type="application/octet-stream"
+    )

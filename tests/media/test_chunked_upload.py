@@ -19,31 +19,13 @@ from media import uploads
 from media.models import AudioRecording, UploadSession, UploadState
 
 from .. import factories as f
+from .conftest import put
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def recorder(client):
-    user = f.villager()
-    grant(user, Role.RECORDER)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def narrator():
-    return f.narrator("王秀英", scopes=("archive",))
-
-
 def split(data: bytes, size: int) -> list[tuple[int, bytes]]:
     return [(offset, data[offset : offset + size]) for offset in range(0, len(data), size)]
-
-
-def put(client, upload_id, index, offset, data):
-    return client.put(
-        f"/station/uploads/{upload_id}/chunks/{index}?offset={offset}", data, content_type="application/octet-stream"
-    )
 
 
 def commit(client, upload_id, data, count, narrator, filename="take.webm", **meta):

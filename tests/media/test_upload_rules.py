@@ -16,39 +16,19 @@ from django.db import connection
 from django.utils import timezone
 
 from heritage.models import StationRecording
-from heritage.roles import Role, grant
 from heritage.station.rules import StationHooks
 from media import ingest, uploads
 from media.exceptions import TooLong
 from media.models import AudioRecording, TranscriptionJob, UploadSession, UploadState
 
-from .. import factories as f
 from ..clock import NOW
+from .conftest import put
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def recorder(client):
-    user = f.villager()
-    grant(user, Role.RECORDER)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def narrator():
-    return f.narrator("王秀英", scopes=("archive",))
-
-
 def story(narrator, **extra) -> dict:
     return {"narrator": narrator.pk, "kind": "story", **extra}
-
-
-def put(client, upload_id, index, offset, data: bytes):
-    return client.put(
-        f"/station/uploads/{upload_id}/chunks/{index}?offset={offset}", data, content_type="application/octet-stream"
-    )
 
 
 def put_announced(client, upload_id, index, offset, announced: int, body: bytes):
