@@ -17,7 +17,6 @@ from heritage.media_gate import ImageTies, image_of, permitted_images, register_
 from heritage.models import FamilyMemoryPage, RecipePage
 
 from .. import factories as f
-from .test_media_gate import photo
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ def ties():
     wang, chen, zhou = f.full_consent("王秀英"), f.full_consent("陈阿婆"), f.full_consent("周大爷")
     li = f.narrator("李桂芬", scopes=("archive",), withdrawn=("public", "commercial"))
     images = {
-        name: photo(name)
+        name: f.photo(name)
         for name in ("wang_face", "chen_face", "zhou_face", "community", "nobody", "free", "li_story", "form")
     }
     for person, face in ((wang, "wang_face"), (chen, "chen_face"), (zhou, "zhou_face")):
@@ -89,7 +88,7 @@ def test_a_picture_nobody_uses_is_not_for_the_public_to_browse(ties):
 
 def test_a_refused_image_does_not_stop_the_others_in_the_same_question(ties):
     images = ties["images"]
-    ties["wang"].portrait = later = photo("wang_new")
+    ties["wang"].portrait = later = f.photo("wang_new")
     ties["wang"].save()
     asked = [images["li_story"].pk, images["form"].pk, later.pk, images["wang_face"].pk]
     assert permitted_images(asked, VIEW, None) == {later.pk}
@@ -132,7 +131,7 @@ def test_a_draft_kit_does_not_make_a_community_photo_free_standing(ties, shelf_u
 def test_the_questions_asked_do_not_grow_with_the_items_showing_an_image(ties):
     _, index = f.site_tree()
     wang = f.full_consent("王小妹")
-    shared = photo("shared")
+    shared = f.photo("shared")
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -163,7 +162,7 @@ def test_the_images_a_consent_change_may_affect_are_every_image_tied_to_the_narr
     assert of(ties["zhou"]) == {"zhou_face"}
     assert media_gate.images_of_narrator(10**9) == set()
     # The portrait's id, not the narrator's: made so that the two numbers differ.
-    faces = [photo(f"face{n}") for n in range(4)]
+    faces = [f.photo(f"face{n}") for n in range(4)]
     zhao = f.full_consent("赵老四")
     zhao.portrait = faces[-1]
     zhao.save()
