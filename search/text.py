@@ -113,6 +113,27 @@ def split_pinyin(word: str) -> tuple[list[str], bool] | None:
     return (list(result[0]), result[1]) if result else None
 
 
+def suggestion_words(prefix: str) -> tuple[list[str], list[str] | None] | None:
+    """What a typed Latin prefix completes: its words, and the pinyin syllables they spell.
+
+    ``kai wang``, ``kai-wang`` and ``kaiwang`` all spell kai-wang; the last syllable may be
+    unfinished (``kaiw``), an earlier word's may not (``kaiw ang`` is not pinyin). None when
+    the prefix is not ASCII or holds no letter or digit.
+    """
+    if not prefix.isascii():
+        return None
+    words = re.findall(r"[a-z0-9]+", prefix.lower())
+    if not words:
+        return None
+    syllables: list[str] = []
+    for n, word in enumerate(words):
+        read = split_pinyin(word)
+        if read is None or (read[1] and n < len(words) - 1):
+            return words, None
+        syllables += read[0]
+    return words, syllables
+
+
 @dataclass
 class Term:
     """One thing the user asked for: CJK characters, or Latin words that may be pinyin."""

@@ -92,7 +92,8 @@ class ArchiveDocument(Document):
             end=document.end,
             pinyin=f"{title.pinyin} _ {body.pinyin}",
             initials=f"{title.initials} _ {body.initials}",
-            suggest={"input": [normalise(document.title), title.pinyin.replace(" ", "")]}
+            # Pinyin typed whole (kaiwang) or a syllable at a time (kai wang) completes the title.
+            suggest={"input": [normalise(document.title), title.pinyin.replace(" ", ""), title.pinyin]}
             if document.kind != "segment"
             else None,
         )

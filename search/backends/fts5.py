@@ -8,7 +8,7 @@ see a document and its kind are columns too, so they are part of every MATCH.
 import numpy as np
 from django.conf import settings
 
-from ..text import CJK, bigrams, fts_phrase, subject_token
+from ..text import CJK, bigrams, fts_phrase, subject_token, suggestion_words
 from .dialect import FTS, Dialect
 
 COLUMNS = ("title_uni", "title_bi", "body_uni", "body_bi", "pinyin", "initials", "audience", "kind")
@@ -108,10 +108,15 @@ class SQLiteFTS5(Dialect):
     def suggest(self, prefix, audience, excluded=frozenset(), exclude=False):
         if CJK.match(prefix[-1]):
             term = "{title_uni title_bi} : " + fts_phrase(bigrams(prefix) if len(prefix) > 1 else [prefix])
-        elif prefix.isascii() and prefix.isalnum():
-            term = "{title_uni pinyin} : " + fts_phrase([prefix], prefix=True)
         else:
-            return None
+            read = suggestion_words(prefix)
+            if read is None:
+                return None
+            words, syllables = read
+            term = "{title_uni} : " + fts_phrase(words, prefix=True)
+            if syllables:
+                # The column holds the title's pinyin, then the body's: ^ keeps to the title's start.
+                term = f"({term}) OR ({{pinyin}} : ^ {fts_phrase(syllables, prefix=True)})"
         return f"({term}){self._audience(audience, exclude, excluded)}", "rank", []
 
     def audience_match(self, audience, excluded=frozenset()):

@@ -6,8 +6,9 @@ text-search parser would drop the boundary tokens that keep phrases inside a sen
 and how it classifies Chinese characters depends on the server's locale. Streams are
 told apart by a lexeme prefix (u: characters and Latin words, b: bigrams, p: pinyin,
 i: initials, a:/x: audiences that may / may not see the document, k: kind), title and
-body by weight (A title, B body; pinyin C, initials D). Queries are tsquery literals
-built from our tokens, every lexeme quoted, passed as a parameter and cast.
+body by weight (A title, B body; pinyin C but a title's first syllable B, initials D).
+Queries are tsquery literals built from our tokens, every lexeme quoted, passed as a
+parameter and cast.
 
 Ranking is ts_rank with weights, normalised by document length (option 1) — not BM25:
 it has no inverse document frequency (a rare word in a two-word query weighs no more
@@ -19,7 +20,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from ..text import CJK, IndexText, ParsedQuery, Term, bigrams
+from ..text import CJK, IndexText, ParsedQuery, Term, bigrams, suggestion_words
 from .dialect import DOCS, FACET_TABLE, FTS, Dialect
 
 # ts_rank's weights, in the order {D, C, B, A}: initials, pinyin, body, title.
@@ -36,14 +37,19 @@ def lexeme(stream: str, token: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _add(positions: dict[str, list[str]], stream: str, tokens: str, weight: str, start: int = 0) -> int:
-    """Give each token of a space-separated stream its position; ``_`` only takes one."""
+def _add(
+    positions: dict[str, list[str]], stream: str, tokens: str, weight: str, start: int = 0, first: str = ""
+) -> int:
+    """Give each token of a space-separated stream its position; ``_`` only takes one.
+
+    ``first``: another weight for the first token, when the stream starts with one.
+    """
     n = start
     for n, token in enumerate(tokens.split(), start + 1):
         if token != "_":
             found = positions.setdefault(lexeme(stream, token), [])
             if len(found) < MAX_POSITIONS:
-                found.append(f"{min(n, MAX_POSITION)}{weight}")
+                found.append(f"{min(n, MAX_POSITION)}{first if first and n == 1 else weight}")
     return n
 
 
@@ -53,7 +59,8 @@ def tsvector_literal(
     positions: dict[str, list[str]] = {}
     for stream, field in (("u", "unigrams"), ("b", "bigrams"), ("p", "pinyin"), ("i", "initials")):
         weight = {"p": "C", "i": "D"}.get(stream, "A")
-        end = _add(positions, stream, getattr(title, field), weight)
+        # A title's first syllable weighs B: suggestions complete a title's pinyin from its start.
+        end = _add(positions, stream, getattr(title, field), weight, first="B" if stream == "p" else "")
         # One empty position between title and body, so no phrase runs across them.
         _add(positions, stream, getattr(body, field), "B" if weight == "A" else weight, end + 1)
     words = [f"{word}:{','.join(dict.fromkeys(found))}" for word, found in positions.items()]
@@ -70,11 +77,14 @@ def _without(excluded: frozenset[str]) -> str:
     return " & !(" + " | ".join(lexeme("s", subject) for subject in sorted(excluded)) + ")"
 
 
-def _phrase(stream: str, tokens: list[str], prefix: bool = False, weight: str = "") -> str:
-    parts = [lexeme(stream, token) + weight for token in tokens]
+def _phrase(stream: str, tokens: list[str], prefix: bool = False, weight: str = "", first: str = "") -> str:
+    """Tokens in a row; ``weight`` (a letter) restricts where, ``first`` the first token's."""
+    marks = [f":{weight}" if weight else ""] * len(tokens)
+    if first:
+        marks[0] = f":{first}"
     if prefix:
-        parts[-1] = lexeme(stream, tokens[-1]) + ":*" + weight
-    return "(" + " <-> ".join(parts) + ")"
+        marks[-1] = ":*" + marks[-1].lstrip(":")
+    return "(" + " <-> ".join(lexeme(stream, token) + mark for token, mark in zip(tokens, marks, strict=True)) + ")"
 
 
 def _term_query(term: Term) -> str:
@@ -150,11 +160,16 @@ class PostgresFullText(Dialect):
     def suggest(self, prefix, audience, excluded=frozenset(), exclude=False):
         if CJK.match(prefix[-1]):
             # Weight A: in the title.
-            text = _phrase("b", bigrams(prefix), weight=":A") if len(prefix) > 1 else lexeme("u", prefix) + ":A"
-        elif prefix.isascii() and prefix.isalnum():
-            text = f"({lexeme('u', prefix)}:*A | {lexeme('p', prefix)}:*)"
+            text = _phrase("b", bigrams(prefix), weight="A") if len(prefix) > 1 else lexeme("u", prefix) + ":A"
         else:
-            return None
+            read = suggestion_words(prefix)
+            if read is None:
+                return None
+            words, syllables = read
+            text = _phrase("u", words, prefix=True, weight="A")
+            if syllables:
+                # From the title's first syllable (weight B), on through the title's pinyin (C).
+                text = f"({text} | {_phrase('p', syllables, prefix=True, weight='C', first='B')})"
         audience_rule = f"!{lexeme('x', audience)}" if exclude else lexeme("a", audience)
         match = f"{text} & {audience_rule}{_without(excluded)}"
         return match, f"ts_rank({FTS}.tsv, %s::tsquery) DESC", [text]

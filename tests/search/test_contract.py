@@ -303,6 +303,27 @@ def test_suggestions_complete_titles_not_words_inside_stories(backend):
     assert [s["title"] for s in backend.suggest("laz", "public")] == ["Lazi Ji label"]  # a Latin word's start
 
 
+@pytest.mark.parametrize("typed", ["kaiwang", "kai wang", "kaiw", "KaiWang", "kai-wang", "kai wang dian de"])
+def test_suggestions_complete_a_titles_pinyin_typed_whole_or_a_syllable_at_a_time(backend, typed):
+    assert [s["title"] for s in backend.suggest(typed, "public")] == ["开网店的那一年"]
+
+
+def test_pinyin_suggestions_start_where_the_title_starts_never_in_a_body(backend):
+    assert [s["title"] for s in backend.suggest("wangjiay", "public")] == ["王家阳朗辣子鸡"]
+    # 辣 and 阳朗 are in the titles' middles and in bodies (赶场, 开网店的那一年): none completes.
+    for typed in ("la", "lazi", "yang lang", "nian qing"):
+        assert backend.suggest(typed, "public") == [], typed
+
+
+def test_suggestions_of_latin_words_in_a_title_and_of_nothing_to_complete(backend):
+    backend.upsert([doc("label", "memory", "Lazi Ji label", "Chilli chicken.")])
+    assert [s["title"] for s in backend.suggest("lazi j", "public")] == ["Lazi Ji label"]
+    assert [s["title"] for s in backend.suggest("Chilli", "public")] == []  # the body's word
+    for typed in ("-", '"', "  ", "*", "'kai", "kaiw ang x"):
+        assert isinstance(backend.suggest(typed, "public"), list)
+    assert backend.suggest("*", "public") == [] and backend.suggest('"', "public") == []
+
+
 def test_a_phrase_never_runs_from_the_title_into_the_body(backend):
     backend.upsert([doc("edge", "memory", "外婆的辣", "椒油很香。")])
     assert "edge" not in keys(backend, "辣椒")

@@ -31,7 +31,7 @@ def test_documents_are_simplified_and_carry_pinyin():
     assert source["title"] == "开网店" and source["body"] == "辣子鸡装进玻璃瓶"
     assert source["title_display"] == "開網店"
     assert source["pinyin"].startswith("kai wang dian _ la zi ji")
-    assert source["suggest"]["input"] == ["开网店", "kaiwangdian"]
+    assert source["suggest"]["input"] == ["开网店", "kaiwangdian", "kai wang dian"]
 
 
 def test_a_query_filters_by_audience_counts_facets_and_highlights_safely():

@@ -5,7 +5,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
 
-from search.text import CJK, MAX_TERMS, fts_phrase, index_text, normalise, parse_query, split_pinyin
+from search.text import CJK, MAX_TERMS, fts_phrase, index_text, normalise, parse_query, split_pinyin, suggestion_words
 
 # Pairs checked by hand: Traditional → Simplified.
 PAIRS = [("辣子雞", "辣子鸡"), ("裝進玻璃瓶", "装进玻璃瓶"), ("廣東", "广东"), ("麵條", "面条"), ("燒雞", "烧鸡")]
@@ -99,3 +99,29 @@ def test_a_phrase_always_quotes_every_word(words, prefix):
     body = phrase.removesuffix(" *")
     assert body.count('"') % 2 == 0
     assert body.count('" + "') == len(words) - 1 or any('"' in w for w in words)
+
+
+@given(st.text(st.sampled_from(list(READINGS)), min_size=1, max_size=6), st.sampled_from(["", " ", "-", "  "]))
+def test_a_suggestion_reads_pinyin_typed_whole_or_a_syllable_at_a_time(text, between):
+    readings = [READINGS[c] for c in text]
+    assert suggestion_words(between.join(readings)) == ((readings if between else ["".join(readings)]), readings)
+    # Typing stopped inside the last syllable: the syllables so far and the unfinished start.
+    cut = between.join(readings)[:-1]
+    assume(cut and cut[-1] not in " -")
+    assert suggestion_words(cut)[1][:-1] == readings[:-1]
+
+
+@given(anything)
+@example("kaiw ang")
+@example("阳朗a")
+def test_a_suggestion_reads_only_latin_letters_and_digits_and_no_unfinished_syllable_inside(prefix):
+    read = suggestion_words(prefix)
+    if read is None:
+        assert not prefix.isascii() or not any(c.isalnum() for c in prefix)
+        return
+    words, syllables = read
+    assert words and all(w.isascii() and w.isalnum() and w == w.lower() for w in words)
+    if syllables is not None:
+        assert "".join(syllables) == "".join(words)
+        for word in words[:-1]:
+            assert split_pinyin(word) is not None and not split_pinyin(word)[1]
