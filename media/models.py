@@ -169,6 +169,7 @@ class UploadState(models.TextChoices):
     COMMITTING = "committing", _("正在入库")
     DONE = "done", _("已入库")
     FAILED = "failed", _("被拒绝")
+    DISCARDED = "discarded", _("已重录")
 
 
 class UploadSession(models.Model):

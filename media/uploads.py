@@ -90,6 +90,17 @@ class RecordingDeleted(UploadRefused):
         )
 
 
+class UploadDiscarded(UploadRefused):
+    code = "upload_discarded"
+    status = 410
+
+    def __init__(self):
+        super().__init__(
+            "这一遍录音已经重录，旧的分段不再上传",
+            "this take was redone; its chunks are no longer kept",
+        )
+
+
 # A commit is one web request: gunicorn ends it after WEB_TIMEOUT (120 s) and nginx waits 300 s
 # at most. An upload still "committing" after this long was cut off (a crash, a restart, the
 # OOM killer) and is taken back by the phone's next retry instead of answering "wait" for good.
@@ -161,6 +172,8 @@ def describe(session: UploadSession) -> dict:
 
 def write_chunk(session: UploadSession, index: int, offset: int, stream: BinaryIO, length: int | None) -> Chunk:
     """Store one chunk atomically; the same index sent again replaces it with the same bytes."""
+    if session.state == UploadState.DISCARDED:
+        raise UploadDiscarded()
     if session.state != UploadState.OPEN:
         raise ChunkRejected("这段录音已经收齐了", "this upload is already complete")
     if index < 0 or offset < 0 or index > 999_999:
@@ -172,7 +185,10 @@ def write_chunk(session: UploadSession, index: int, offset: int, stream: BinaryI
         raise ChunkRejected("录音超过了大小上限", "the recording is larger than the upload limit")
     folder = _folder(session.pk)
     folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    except FileNotFoundError as gone:  # discard() removed the folder just now
+        raise UploadDiscarded from gone
     size = 0
     try:
         with os.fdopen(handle, "wb") as out:
@@ -188,7 +204,10 @@ def write_chunk(session: UploadSession, index: int, offset: int, stream: BinaryI
         for old in folder.glob(f"{index:06d}-*.part"):
             old.unlink(missing_ok=True)
         target = folder / f"{index:06d}-{offset}.part"
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except FileNotFoundError as gone:  # the take was redone while this chunk arrived
+            raise UploadDiscarded from gone
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -245,6 +264,8 @@ def commit_upload(
             if session.recording_id:
                 return session.recording
             raise RecordingDeleted()  # not "wait": the phone would ask again forever
+        if session.state == UploadState.DISCARDED:
+            raise UploadDiscarded()
         raise StillCommitting()
     user = session.owner
     recording = None
@@ -301,10 +322,14 @@ def _settle(session: UploadSession, state: str, error: str) -> None:
 
 
 def discard(session: UploadSession) -> None:
-    """The take was redone: forget its chunks (a stored recording stays)."""
+    """The take was redone: forget its chunks (a stored recording stays).
+
+    The session stays, marked, until the cleanup: a chunk of the old take still on its way
+    is refused instead of starting the upload afresh under the same id.
+    """
     shutil.rmtree(_folder(session.pk), ignore_errors=True)
     if session.state != UploadState.DONE:
-        session.delete()
+        _settle(session, UploadState.DISCARDED, "")
 
 
 def clean_stale(older_than: timedelta) -> int:

@@ -151,7 +151,11 @@ def test_a_redone_take_is_forgotten(client, recorder):
     upload_id = uuid.uuid4()
     put(client, upload_id, 0, 0, b"abc")
     assert client.delete(f"/station/uploads/{upload_id}/").status_code == 200
-    assert not UploadSession.objects.filter(pk=upload_id).exists()
+    assert UploadSession.objects.get(pk=upload_id).state == UploadState.DISCARDED
+    assert not (uploads.partial_root() / str(upload_id)).exists()
+    # A chunk of the old take still on its way does not start it again under the same id.
+    late = put(client, upload_id, 1, 3, b"def")
+    assert (late.status_code, late.json()["error"]) == (410, "upload_discarded")
     assert not (uploads.partial_root() / str(upload_id)).exists()
 
 

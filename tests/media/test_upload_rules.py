@@ -266,7 +266,18 @@ def test_a_chunk_cut_off_after_its_take_was_redone_is_refused_cleanly(recorder):
         uploads.write_chunk(session, 1, 3, TakeRedoneMidway(b"de", session), 10)
     assert raised.value.zh == "这一段没有收完整"
     assert not folder_of(session.pk).exists()
-    assert not UploadSession.objects.filter(pk=session.pk).exists()
+    assert UploadSession.objects.get(pk=session.pk).state == UploadState.DISCARDED
+
+
+def test_a_whole_chunk_arriving_as_its_take_is_redone_is_refused_in_words_not_a_server_error(recorder):
+    session = uploads.open_session(uuid.uuid4(), recorder)
+    uploads.write_chunk(session, 0, 0, io.BytesIO(b"abc"), 3)
+    with pytest.raises(uploads.UploadDiscarded) as raised:
+        uploads.write_chunk(session, 1, 3, TakeRedoneMidway(b"de", session), 2)
+    assert (raised.value.status, raised.value.code) == (410, "upload_discarded")
+    assert raised.value.zh == "这一遍录音已经重录，旧的分段不再上传"
+    assert not folder_of(session.pk).exists()  # nothing of the old take comes back
+    assert UploadSession.objects.get(pk=session.pk).state == UploadState.DISCARDED
 
 
 def test_each_chunk_keeps_the_upload_alive_for_the_cleanup(client, recorder, clock):
@@ -720,6 +731,20 @@ def test_a_take_redone_before_any_chunk_arrived_is_forgotten(client, recorder):
     status(client, upload_id)  # the phone asked about it: the upload exists, no folder yet
     response = client.delete(f"/station/uploads/{upload_id}/")
     assert (response.status_code, response.json()) == (200, {"id": str(upload_id), "state": "discarded"})
+    assert UploadSession.objects.get(pk=upload_id).state == UploadState.DISCARDED
+    assert status(client, upload_id)["state"] == "discarded"
+
+
+def test_a_commit_of_a_redone_take_is_refused_and_its_cleanup_forgets_it(client, recorder, narrator, clock):
+    upload_id = uuid.uuid4()
+    data = b"abcdef"
+    put(client, upload_id, 0, 0, data)
+    client.delete(f"/station/uploads/{upload_id}/")
+    refused = commit(client, upload_id, data, story(narrator))
+    assert (refused.status_code, refused.json()["error"]) == (410, "upload_discarded")
+    assert not AudioRecording.objects.exists()
+    clock.shift(timedelta(days=8))
+    assert uploads.clean_stale(timedelta(days=7)) == 1
     assert not UploadSession.objects.filter(pk=upload_id).exists()
 
 

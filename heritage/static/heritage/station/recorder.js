@@ -231,6 +231,8 @@
       if (next) {
         var url = base + t.id + "/chunks/" + next.index + "?offset=" + next.offset;
         return put(url, next.blob, function (loaded) { sending(t, chunks, loaded); }).then(function (r) {
+          // Redone while this chunk was on its way: the take is gone here too, nothing to report.
+          if (r.error === "upload_discarded") return dropTake(t.id);
           if (r.httpStatus >= 400) throw r;
           next.sent = true;
           return request(store("chunks", "readwrite").put(next)).then(function () { return upload(t); });
