@@ -246,7 +246,9 @@ CASES: dict[str, Callable[[Archive], list[Req]]] = {
     ],
     "search:page": _searches("search:page"),
     "search:api": _searches("search:api"),
-    "search:suggest": lambda a: [_get(f"{reverse('search:suggest')}?q={q}") for q in ("李桂", "辣子", "zqk")],
+    "search:suggest": lambda a: [
+        _get(f"{reverse('search:suggest')}?q={q}") for q in ("李桂", "辣子", "zqk", "liguif", "li jia")
+    ],
     "stories:kit_list": lambda a: [_get(reverse("stories:kit_list"))],
     "stories:shelf": lambda a: [_get(reverse("stories:shelf"))],
     "stories:snippet_create": _snippet_bodies,
