@@ -134,7 +134,8 @@ def build_search(query: Query, index: str) -> Search | None:
     if not terms:
         return None
     search = Search(index=index).query(Q("bool", must=[_term_query(t) for t in terms]))
-    search = search.filter("term", audiences=query.audience)
+    # Exact totals: by default Elasticsearch stops counting at 10,000 and says "at least".
+    search = search.filter("term", audiences=query.audience).extra(track_total_hits=True)
     if query.excluded_subjects:
         search = search.exclude("terms", subjects=sorted(query.excluded_subjects))
     for name, value in query.filters.items():
@@ -197,11 +198,16 @@ class ElasticsearchBackend(SearchBackend):
         name = f"{self.alias}-{int(time.time() * 1000)}"
         self.client.indices.create(index=name, **index_body(self.smartcn))
         written = 0
-        for ok, _ in helpers.streaming_bulk(self.client, self._actions(documents, name)):
-            written += ok
-            if progress and written % 1000 == 0:
-                progress(written)
-        self.client.indices.refresh(index=name)
+        try:
+            for ok, _ in helpers.streaming_bulk(self.client, self._actions(documents, name)):
+                written += ok
+                if progress and written % 1000 == 0:
+                    progress(written)
+            self.client.indices.refresh(index=name)
+        except BaseException:
+            # The alias still names the old index; the half-built one would only take disk.
+            self.client.options(ignore_status=404).indices.delete(index=name)
+            raise
         old = (
             list(self.client.indices.get_alias(name=self.alias))
             if self.client.indices.exists_alias(name=self.alias)
@@ -226,16 +232,17 @@ class ElasticsearchBackend(SearchBackend):
         return self.client.count(index=self.alias)["count"]
 
     def search(self, query: Query) -> Results:
-        self._ensure()
         search = build_search(query, self.alias)
         if search is None:
             return Results(0, [], {name: [] for name in FACETS})
+        self._ensure()
         response = search.using(self.client).execute()
         words = parse_query(query.text).highlight_words
         hits = []
         for hit in response.hits:
             fragments = getattr(getattr(hit.meta, "highlight", None), "body", None)
-            text = fragments[0] if fragments else excerpt(hit.body_display or hit.title_display, words)
+            body = hit.body_display or ""
+            text = fragments[0] if fragments else excerpt(body or hit.title_display, words)
             hits.append(
                 Hit(
                     hit.key,
@@ -243,9 +250,9 @@ class ElasticsearchBackend(SearchBackend):
                     hit.title_display,
                     hit.url,
                     text,
-                    hit.start,
+                    getattr(hit, "start", None),  # None is left out of _source: a page has no start
                     hit.meta.score,
-                    text=hit.body_display or "",
+                    text=body,
                     narrators=list(getattr(hit, "narrators", None) or []),
                     end=getattr(hit, "end", None),
                     audio=getattr(hit, "audio", "") or "",
@@ -258,10 +265,10 @@ class ElasticsearchBackend(SearchBackend):
         return Results(response.hits.total.value, hits, facets)
 
     def suggest(self, prefix, audience, limit=8, excluded=frozenset()):
-        self._ensure()
         prefix = normalise(prefix).strip()[:40]
         if not prefix or not (CJK.search(prefix) or prefix.isascii()):
             return []
+        self._ensure()
         search = Search(index=self.alias).suggest(
             "titles",
             prefix,
