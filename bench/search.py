@@ -1,4 +1,4 @@
-"""Embedded search at archive scale: 100,000 transcript segments on this machine.
+"""Embedded search at archive scale: 100,000 transcript segments (and their stories) on this machine.
 
     .venv/bin/python bench/search.py [--segments 100000] [--database-url postgres://…]
 
@@ -7,7 +7,8 @@ so every run indexes the same text), rebuilds the index in a throw-away SQLite
 database (or in the PostgreSQL database named, which should be a throw-away one too:
 `tools/postgres_for_tests.sh start DIR` prints one), then times one- and two-word
 queries as the search page runs them: ranked, with highlighted excerpts, total and
-facet counts. Prints a table; not a test.
+facet counts, and title suggestions as they are typed (characters and pinyin). Prints a
+table; not a test.
 """
 
 import argparse
@@ -79,11 +80,26 @@ def sentences() -> list[str]:
     return found
 
 
+# Suggestions complete item titles as they are typed: characters, and pinyin whole or in syllables.
+PREFIXES = ["外", "外婆", "李桂", "辣子鸡", "l", "li", "ligui", "li gui fen", "lazi"]
+
+
 def generate(count: int):
     rng = random.Random(20261129)
     base = sentences()
     for n in range(count):
         story = n // 200
+        if n % 200 == 0:  # the story itself: an item with a title suggestions complete
+            yield SearchDocument(
+                key=f"page:{story}/",
+                kind="oral_history",
+                title=f"{NARRATORS[story % len(NARRATORS)]}讲{rng.choice(WORDS)}",
+                body="，".join(rng.sample(WORDS, 8)) + "。",
+                url=f"/archive/story-{story}/",
+                audiences=AUDIENCES[story % 3],
+                narrators=[NARRATORS[story % len(NARRATORS)]],
+                subjects=[str(story % len(NARRATORS))],
+            )
         text = rng.choice(base) if rng.random() < 0.3 else "，".join(rng.sample(WORDS, 5)) + "。"
         yield SearchDocument(
             key=f"page:{story}/seg:{n}",
@@ -131,6 +147,19 @@ def main():
             p95 = times[int(len(times) * 0.95) - 1]
             rows.append((f"{label}, {audience}", statistics.median(times), p95, statistics.mean(totals)))
 
+    suggestion_rows = []
+    for audience in ("public", "facilitator"):
+        times, found = [], []
+        for _ in range(args.repeat):
+            for prefix in PREFIXES:
+                begin = time.perf_counter()
+                suggestions = backend.suggest(prefix, audience, excluded=excluded)
+                times.append((time.perf_counter() - begin) * 1000)
+                found.append(len(suggestions))
+        times.sort()
+        p95 = times[int(len(times) * 0.95) - 1]
+        suggestion_rows.append((f"suggestions, {audience}", statistics.median(times), p95, statistics.mean(found)))
+
     database = connection.vendor
     if database == "postgresql":
         database += f" {connection.cursor().connection.info.server_version // 10000}"
@@ -140,6 +169,10 @@ def main():
     for label, p50, p95, hits in rows:
         print(f"{label:<40}{p50:>9.1f}{p95:>9.1f}{hits:>11,.0f}")
     print("target: p95 ≤ 30 ms for one- and two-word queries")
+    heading = f"suggestions ({len(PREFIXES)} prefixes, 8 at most)"
+    print(f"{heading:<40}{'p50 ms':>9}{'p95 ms':>9}{'mean found':>11}")
+    for label, p50, p95, found in suggestion_rows:
+        print(f"{label:<40}{p50:>9.1f}{p95:>9.1f}{found:>11,.1f}")
     print(f"public: a visitor (a third of the stories); facilitator: all {written:,} segments")
     print(f"excluded at query time: {len(excluded)} subjects ({args.excluded} of the {len(NARRATORS)} narrators)")
 
