@@ -101,6 +101,17 @@ class UploadDiscarded(UploadRefused):
         )
 
 
+class UploadInterrupted(UploadRefused):
+    code = "interrupted"
+    status = 503
+
+    def __init__(self):
+        super().__init__(
+            "上传被打断了，手机会稍后重新发送这一段",
+            "the upload's folder went away while this chunk arrived (the cleanup); send it again",
+        )
+
+
 # A commit is one web request: gunicorn ends it after WEB_TIMEOUT (120 s) and nginx waits 300 s
 # at most. An upload still "committing" after this long was cut off (a crash, a restart, the
 # OOM killer) and is taken back by the phone's next retry instead of answering "wait" for good.
@@ -187,8 +198,8 @@ def write_chunk(session: UploadSession, index: int, offset: int, stream: BinaryI
     folder.mkdir(parents=True, exist_ok=True)
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    except FileNotFoundError as gone:  # discard() removed the folder just now
-        raise UploadDiscarded from gone
+    except FileNotFoundError as gone:  # removed just now
+        raise _folder_gone(session) from gone
     size = 0
     try:
         with os.fdopen(handle, "wb") as out:
@@ -206,14 +217,26 @@ def write_chunk(session: UploadSession, index: int, offset: int, stream: BinaryI
         target = folder / f"{index:06d}-{offset}.part"
         try:
             os.replace(temporary, target)
-        except FileNotFoundError as gone:  # the take was redone while this chunk arrived
-            raise UploadDiscarded from gone
+        except FileNotFoundError as gone:  # removed while this chunk arrived
+            raise _folder_gone(session) from gone
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     # Touch the session so the cleanup command sees it is alive.
-    UploadSession.objects.filter(pk=session.pk).update(updated_at=timezone.now())
+    if not UploadSession.objects.filter(pk=session.pk, state=UploadState.OPEN).update(updated_at=timezone.now()):
+        if UploadSession.objects.filter(pk=session.pk, state=UploadState.DISCARDED).exists():
+            shutil.rmtree(folder, ignore_errors=True)  # redone after this request began: keep nothing
+            raise UploadDiscarded()
     return Chunk(index, offset, size, target)
+
+
+def _folder_gone(session: UploadSession) -> UploadRefused:
+    """Why an upload's folder went away under a chunk: the take was redone, or the cleanup
+    took an upload untouched for days. Only the first lets the phone forget the take; in
+    the second it sends the chunk again (the audio is never dropped on a guess)."""
+    if UploadSession.objects.filter(pk=session.pk, state=UploadState.DISCARDED).exists():
+        return UploadDiscarded()
+    return UploadInterrupted()
 
 
 def _assemble(session_id: uuid.UUID, expected: int, size: int) -> tuple[Path, str]:
@@ -285,9 +308,11 @@ def commit_upload(
             recording = ingest.commit(prepared, AudioRecording(title=title, uploaded_by=user))
             if hooks:
                 hooks.attach(recording, meta, user)
-            UploadSession.objects.filter(pk=session.pk).update(
+            done = UploadSession.objects.filter(pk=session.pk, state=UploadState.COMMITTING).update(
                 state=UploadState.DONE, recording=recording, meta=meta, error="", updated_at=timezone.now()
             )
+            if not done:  # the take was redone while it was being stored: nothing of it stays
+                raise UploadDiscarded()
             if settings.TRANSCRIBE_ON_UPLOAD:
                 start_transcription(recording, user=user)
     except DuplicateRecording as error:
@@ -318,7 +343,10 @@ def _forget_files(recording: AudioRecording | None) -> None:
 
 
 def _settle(session: UploadSession, state: str, error: str) -> None:
-    UploadSession.objects.filter(pk=session.pk).update(state=state, error=error, updated_at=timezone.now())
+    """A failed commit's outcome, unless the take was redone meanwhile (that stays)."""
+    UploadSession.objects.filter(pk=session.pk).exclude(state=UploadState.DISCARDED).update(
+        state=state, error=error, updated_at=timezone.now()
+    )
 
 
 def discard(session: UploadSession) -> None:
@@ -328,8 +356,10 @@ def discard(session: UploadSession) -> None:
     is refused instead of starting the upload afresh under the same id.
     """
     shutil.rmtree(_folder(session.pk), ignore_errors=True)
-    if session.state != UploadState.DONE:
-        _settle(session, UploadState.DISCARDED, "")
+    # Decided on the row as it is now: a commit may have finished since this request read it.
+    UploadSession.objects.filter(pk=session.pk).exclude(state=UploadState.DONE).update(
+        state=UploadState.DISCARDED, error="", updated_at=timezone.now()
+    )
 
 
 def clean_stale(older_than: timedelta) -> int:

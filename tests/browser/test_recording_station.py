@@ -6,6 +6,7 @@ and Whisper for the transcript.
 
 import hashlib
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -329,3 +330,60 @@ def test_the_station_is_light_accessible_and_fits_a_phone(station):
         assert serious == [], (step, serious)
     print("\nrecording station page weight (bytes):", weights)
     assert max(weights.values()) <= PAGE_BUDGET, weights
+
+
+def _kept_offline(station):
+    """Record, lose the network mid-upload, keep the take: (page, session, elder)."""
+    context, page, url, _user = station
+    elder = f.narrator("王秀英", scopes=("archive",))
+    page.goto(f"{url}?narrator={elder.pk}")
+    page.click("#rec")
+    session = wait_until(lambda: UploadSession.objects.first())
+    wait_until(lambda: len(uploads.chunks(session.pk)) >= 2)
+    context.set_offline(True)
+    page.wait_for_timeout(2000)
+    page.click("#stop")
+    page.click("#keep")
+    page.wait_for_function("document.getElementById('recorder').dataset.pending === '1'")
+    return page, session
+
+
+def test_a_phone_back_after_the_cleanup_took_its_upload_sends_the_whole_take_again(station, settings):
+    context, *_ = station
+    page, session = _kept_offline(station)
+    # A week away: the daily cleanup removes the upload and every chunk the server held.
+    assert uploads.clean_stale(timedelta(0)) == 1
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    recording = wait_until(lambda: AudioRecording.objects.first(), timeout=60)
+    page.wait_for_function("document.getElementById('recorder').dataset.pending === '0'")
+    recording.refresh_from_db()
+    assert page.get_attribute("#recorder", "data-sha256") == recording.sha256 == stored_sha256(recording, settings)
+    assert UploadSession.objects.get(pk=session.pk).recording == recording
+
+
+def test_a_kept_take_the_server_calls_redone_stays_on_the_phone_with_the_reason(station):
+    context, *_ = station
+    page, session = _kept_offline(station)
+    uploads.discard(session)  # as a redo from elsewhere would: the phone never redid this take
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("document.getElementById('status').textContent.includes('已经重录')")
+    kept = page.evaluate(
+        """() => new Promise(done => {
+            const open = indexedDB.open("libei-recorder", 1);
+            open.onsuccess = () => {
+                const db = open.result;
+                const tx = db.transaction(["takes", "chunks"]);
+                const takes = tx.objectStore("takes").getAll();
+                const chunks = tx.objectStore("chunks").getAll();
+                tx.oncomplete = () => done({
+                    states: takes.result.map(t => t.state),
+                    bytes: chunks.result.reduce((n, c) => n + c.blob.size, 0),
+                    size: takes.result.map(t => t.size)[0],
+                });
+            };
+        })"""
+    )
+    assert kept["states"] == ["failed"] and kept["bytes"] == kept["size"] > 0
+    assert not AudioRecording.objects.exists()

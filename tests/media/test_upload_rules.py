@@ -280,6 +280,44 @@ def test_a_whole_chunk_arriving_as_its_take_is_redone_is_refused_in_words_not_a_
     assert UploadSession.objects.get(pk=session.pk).state == UploadState.DISCARDED
 
 
+class CleanupMidway(io.BytesIO):
+    """The daily cleanup takes an upload untouched for a week just as the phone, back online,
+    sends its next chunk."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.cleaned = None
+
+    def read(self, size=-1):
+        if self.cleaned is None:
+            self.cleaned = uploads.clean_stale(timedelta(days=7))
+        return super().read(size)
+
+
+def test_a_chunk_whose_folder_the_cleanup_took_is_sent_again_never_forgotten(recorder, clock):
+    session = uploads.open_session(uuid.uuid4(), recorder)
+    uploads.write_chunk(session, 0, 0, io.BytesIO(b"abc"), 3)
+    clock.shift(timedelta(days=8))
+    stream = CleanupMidway(b"def")
+    with pytest.raises(uploads.UploadInterrupted) as raised:
+        uploads.write_chunk(session, 1, 3, stream, 3)
+    assert stream.cleaned == 1
+    # Not "discarded": the phone keeps the take and sends it again (503, like a dropped line).
+    assert (raised.value.status, raised.value.code) == (503, "interrupted")
+    assert raised.value.zh == "上传被打断了，手机会稍后重新发送这一段"
+
+
+def test_a_chunk_that_began_before_its_take_was_redone_keeps_nothing(recorder):
+    session = uploads.open_session(uuid.uuid4(), recorder)
+    uploads.write_chunk(session, 0, 0, io.BytesIO(b"abc"), 3)
+    read_before = UploadSession.objects.get(pk=session.pk)  # the chunk's request read it "open"
+    uploads.discard(session)
+    with pytest.raises(uploads.UploadDiscarded):
+        uploads.write_chunk(read_before, 1, 3, io.BytesIO(b"def"), 3)
+    assert not folder_of(session.pk).exists()
+    assert UploadSession.objects.get(pk=session.pk).state == UploadState.DISCARDED
+
+
 def test_each_chunk_keeps_the_upload_alive_for_the_cleanup(client, recorder, clock):
     upload_id = uuid.uuid4()
     put(client, upload_id, 0, 0, b"abc")
@@ -733,6 +771,55 @@ def test_a_take_redone_before_any_chunk_arrived_is_forgotten(client, recorder):
     assert (response.status_code, response.json()) == (200, {"id": str(upload_id), "state": "discarded"})
     assert UploadSession.objects.get(pk=upload_id).state == UploadState.DISCARDED
     assert status(client, upload_id)["state"] == "discarded"
+
+
+def test_a_take_redone_while_it_is_being_stored_leaves_no_recording(
+    client, recorder, narrator, monkeypatch, make_audio, settings
+):
+    upload_id = uuid.uuid4()
+    data = make_audio("webm", seconds=1.0).read_bytes()
+    put(client, upload_id, 0, 0, data)
+    prepare = ingest.prepare
+
+    def redone_meanwhile(*args, **kwargs):
+        uploads.discard(UploadSession.objects.get(pk=upload_id))
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "prepare", redone_meanwhile)
+    refused = commit(client, upload_id, data, story(narrator))
+    assert (refused.status_code, refused.json()["error"]) == (410, "upload_discarded")
+    assert not AudioRecording.objects.exists() and not StationRecording.objects.exists()
+    assert UploadSession.objects.get(pk=upload_id).state == UploadState.DISCARDED
+    assert stored_files(settings) == []
+
+
+def test_a_refused_commit_of_a_take_redone_meanwhile_does_not_reopen_it(client, recorder, narrator, monkeypatch):
+    upload_id = uuid.uuid4()
+    put(client, upload_id, 0, 0, b"abc")
+    assemble = uploads._assemble
+
+    def redone_meanwhile(session_id, expected, size):
+        uploads.discard(UploadSession.objects.get(pk=session_id))
+        return assemble(session_id, expected, size)  # its chunks are gone: "missing"
+
+    monkeypatch.setattr(uploads, "_assemble", redone_meanwhile)
+    refused = commit(client, upload_id, b"abc", story(narrator))
+    assert (refused.status_code, refused.json()["error"]) == (409, "missing_chunks")
+    assert UploadSession.objects.get(pk=upload_id).state == UploadState.DISCARDED
+    assert put(client, upload_id, 0, 0, b"abc").status_code == 410
+
+
+def test_a_redo_that_read_the_upload_before_its_commit_finished_keeps_it_stored(client, recorder, narrator, make_audio):
+    upload_id = uuid.uuid4()
+    data = make_audio("webm", seconds=1.0).read_bytes()
+    put(client, upload_id, 0, 0, data)
+    read_before = UploadSession.objects.get(pk=upload_id)  # the DELETE's request read it "open"
+    stored = commit(client, upload_id, data, story(narrator))
+    assert stored.status_code == 200
+    uploads.discard(read_before)
+    assert UploadSession.objects.get(pk=upload_id).state == UploadState.DONE
+    again = commit(client, upload_id, data, story(narrator))
+    assert (again.status_code, again.json()["recording"]) == (200, stored.json()["recording"])
 
 
 def test_a_commit_of_a_redone_take_is_refused_and_its_cleanup_forgets_it(client, recorder, narrator, clock):

@@ -231,9 +231,8 @@
       if (next) {
         var url = base + t.id + "/chunks/" + next.index + "?offset=" + next.offset;
         return put(url, next.blob, function (loaded) { sending(t, chunks, loaded); }).then(function (r) {
-          // Redone while this chunk was on its way: the take is gone here too, nothing to report.
-          if (r.error === "upload_discarded") return dropTake(t.id);
-          if (r.httpStatus >= 400) throw r;
+          if (r.error === "interrupted") throw new TypeError("interrupted");  // sent again, like a dropped line
+          if (r.httpStatus >= 400) return refused(t, r);
           next.sent = true;
           return request(store("chunks", "readwrite").put(next)).then(function () { return upload(t); });
         });
@@ -247,9 +246,16 @@
           return null;
         }
         if (r.httpStatus === 202) return null;
-        throw r;
+        return refused(t, r);
       });
     });
+  }
+
+  // A refusal ends in "failed" with the audio kept, so nothing is lost on a guess; only a take
+  // this phone has already forgotten (redone while its chunk was on its way) ends quietly.
+  function refused(t, r) {
+    if (r.error !== "upload_discarded") return Promise.reject(r);
+    return request(store("takes").get(t.id)).then(function (kept) { if (kept) throw r; return null; });
   }
 
   function pump() {
