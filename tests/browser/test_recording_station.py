@@ -266,20 +266,26 @@ def test_my_recordings_and_the_admin_list_follow_the_job_live(station, live_serv
     admin.close()
 
 
-def test_a_network_cut_mid_upload_and_a_closed_tab_lose_nothing(station, settings):
+def _kept_offline(station):
+    """Record, lose the network mid-upload, keep the take: (page, session, elder)."""
     context, page, url, _user = station
     elder = f.narrator("王秀英", scopes=("archive",))
     page.goto(f"{url}?narrator={elder.pk}")
     page.click("#rec")
     session = wait_until(lambda: UploadSession.objects.first())
     wait_until(lambda: len(uploads.chunks(session.pk)) >= 2)
-
     context.set_offline(True)
     page.wait_for_timeout(3000)
     page.click("#stop")
     page.click("#keep")
     page.wait_for_function("document.getElementById('status').textContent.includes('网络断了')")
     page.wait_for_function("document.getElementById('recorder').dataset.pending === '1'")
+    return page, session, elder
+
+
+def test_a_network_cut_mid_upload_and_a_closed_tab_lose_nothing(station, settings):
+    context, _page, url, _user = station
+    page, session, elder = _kept_offline(station)
     arrived_offline = len(uploads.chunks(session.pk))
     assert not AudioRecording.objects.exists()
     assert "等待上传" in page.text_content("#queue")
@@ -332,25 +338,9 @@ def test_the_station_is_light_accessible_and_fits_a_phone(station):
     assert max(weights.values()) <= PAGE_BUDGET, weights
 
 
-def _kept_offline(station):
-    """Record, lose the network mid-upload, keep the take: (page, session, elder)."""
-    context, page, url, _user = station
-    elder = f.narrator("王秀英", scopes=("archive",))
-    page.goto(f"{url}?narrator={elder.pk}")
-    page.click("#rec")
-    session = wait_until(lambda: UploadSession.objects.first())
-    wait_until(lambda: len(uploads.chunks(session.pk)) >= 2)
-    context.set_offline(True)
-    page.wait_for_timeout(2000)
-    page.click("#stop")
-    page.click("#keep")
-    page.wait_for_function("document.getElementById('recorder').dataset.pending === '1'")
-    return page, session
-
-
 def test_a_phone_back_after_the_cleanup_took_its_upload_sends_the_whole_take_again(station, settings):
     context, *_ = station
-    page, session = _kept_offline(station)
+    page, session, _elder = _kept_offline(station)
     # A week away: the daily cleanup removes the upload and every chunk the server held.
     assert uploads.clean_stale(timedelta(0)) == 1
     context.set_offline(False)
@@ -364,7 +354,7 @@ def test_a_phone_back_after_the_cleanup_took_its_upload_sends_the_whole_take_aga
 
 def test_a_kept_take_the_server_calls_redone_stays_on_the_phone_with_the_reason(station):
     context, *_ = station
-    page, session = _kept_offline(station)
+    page, session, _elder = _kept_offline(station)
     uploads.discard(session)  # as a redo from elsewhere would: the phone never redid this take
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
