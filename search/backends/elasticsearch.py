@@ -12,6 +12,7 @@ dropped from suggestions (a completion context can only include) after over-fetc
 new index and move the alias in one step, so search never goes down.
 """
 
+import logging
 import time
 from collections.abc import Iterable
 
@@ -31,8 +32,10 @@ from elasticsearch.dsl import (
 )
 
 from ..documents import FACETS, Hit, Query, Results, SearchDocument
-from ..text import CJK, excerpt, index_text, normalise, parse_query
+from ..text import CJK, excerpt, index_text, normalise, parse_query, suggestion_words
 from .base import SearchBackend
+
+logger = logging.getLogger(__name__)
 
 cjk_bigram = token_filter("libei_cjk_bigram", type="cjk_bigram", output_unigrams=True)
 chinese = analyzer("libei_chinese", tokenizer="standard", filter=["cjk_width", "lowercase", cjk_bigram])
@@ -204,18 +207,22 @@ class ElasticsearchBackend(SearchBackend):
                 if progress and written % 1000 == 0:
                     progress(written)
             self.client.indices.refresh(index=name)
+            old = (
+                list(self.client.indices.get_alias(name=self.alias))
+                if self.client.indices.exists_alias(name=self.alias)
+                else []
+            )
+            actions = [{"add": {"index": name, "alias": self.alias}}]
+            actions += [{"remove": {"index": index, "alias": self.alias}} for index in old]
+            self.client.indices.update_aliases(actions=actions)
         except BaseException:
-            # The alias still names the old index; the half-built one would only take disk.
-            self.client.options(ignore_status=404).indices.delete(index=name)
+            # The alias still names the old index; the half-built one would only take disk. Its
+            # removal failing too must not hide why the rebuild failed.
+            try:
+                self.client.options(ignore_status=404).indices.delete(index=name)
+            except Exception:
+                logger.exception("could not delete the half-built index %s", name)
             raise
-        old = (
-            list(self.client.indices.get_alias(name=self.alias))
-            if self.client.indices.exists_alias(name=self.alias)
-            else []
-        )
-        actions = [{"add": {"index": name, "alias": self.alias}}]
-        actions += [{"remove": {"index": index, "alias": self.alias}} for index in old]
-        self.client.indices.update_aliases(actions=actions)
         for index in old:
             self.client.indices.delete(index=index, ignore_unavailable=True)
         self._ready = True
@@ -266,8 +273,13 @@ class ElasticsearchBackend(SearchBackend):
 
     def suggest(self, prefix, audience, limit=8, excluded=frozenset()):
         prefix = normalise(prefix).strip()[:40]
-        if not prefix or not (CJK.search(prefix) or prefix.isascii()):
-            return []
+        if not CJK.search(prefix):
+            # Latin: its words as the embedded backend reads them ("kai-wang" → "kai wang"); a
+            # prefix of symbols only would complete every title.
+            read = suggestion_words(prefix)
+            if read is None:
+                return []
+            prefix = " ".join(read[0])
         self._ensure()
         search = Search(index=self.alias).suggest(
             "titles",

@@ -1,7 +1,10 @@
 """The embedded backend on SQLite: an FTS5 table, one column per token stream.
 
 FTS5 tokenises with ``unicode61`` here, which splits on spaces: the Chinese-aware work
-(characters, bigrams, pinyin) is done in search.text before text reaches it. Who may
+(characters, bigrams, pinyin) is done in search.text before text reaches it. ``_`` is
+made a token character, so the boundary tokens search.text writes (between a title and
+its body, after punctuation) take a position and no phrase runs across them; no query
+can hold one (search.text.TOKEN is letters and digits). Who may
 see a document and its kind are columns too, so they are part of every MATCH.
 """
 
@@ -43,7 +46,7 @@ class SQLiteFTS5(Dialect):
     def create_text_table(self, cursor, suffix):
         cursor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS}{suffix} USING fts5({', '.join(COLUMNS)}, "
-            "tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2')"
+            "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\", prefix = '1 2')"
         )
 
     def create_text_index(self, cursor, suffix, name):

@@ -315,6 +315,19 @@ def test_pinyin_suggestions_start_where_the_title_starts_never_in_a_body(backend
         assert backend.suggest(typed, "public") == [], typed
 
 
+def test_pinyin_suggestions_never_start_in_a_body_or_run_on_into_one(backend):
+    backend.upsert(
+        [
+            doc("latin", "memory", "Memory label", "辣子鸡很好吃。"),  # a title without Chinese
+            doc("year", "memory", "2019", "打糍粑的时候。"),
+            doc("fair", "memory", "赶集", "年轻时在阳朗赶场。"),
+        ]
+    )
+    for typed in ("lazi", "lazij", "daciba", "da ci", "ganji nian", "ganjin"):
+        assert [s["title"] for s in backend.suggest(typed, "public")] == [], typed
+    assert [s["title"] for s in backend.suggest("ganji", "public")] == ["赶集"]
+
+
 def test_suggestions_of_latin_words_in_a_title_and_of_nothing_to_complete(backend):
     backend.upsert([doc("label", "memory", "Lazi Ji label", "Chilli chicken.")])
     assert [s["title"] for s in backend.suggest("lazi j", "public")] == ["Lazi Ji label"]
@@ -327,7 +340,9 @@ def test_suggestions_of_latin_words_in_a_title_and_of_nothing_to_complete(backen
 def test_a_phrase_never_runs_from_the_title_into_the_body(backend):
     backend.upsert([doc("edge", "memory", "外婆的辣", "椒油很香。")])
     assert "edge" not in keys(backend, "辣椒")
+    assert "edge" not in keys(backend, "lajiao") and "edge" not in keys(backend, "la jiao")  # nor in pinyin
     assert "edge" in keys(backend, "辣") and "edge" in keys(backend, "椒油")
+    assert "edge" in keys(backend, "jiaoyou") and "edge" in keys(backend, "waipo")
 
 
 def test_related_stories_share_themes_and_tags(backend):

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
+from elasticsearch import BadRequestError
 from elasticsearch.helpers import BulkIndexError
 
 from search.backends.elasticsearch import ArchiveDocument, ElasticsearchBackend, index_body
@@ -477,7 +478,7 @@ def test_suggest_over_fetches_and_drops_the_options_of_excluded_subjects(ready, 
     assert only(cluster.requests).body == completion("开", "community", 3 + 12)
 
 
-@pytest.mark.parametrize("prefix", ["", "   ", "😀", "é", "\u3000"])
+@pytest.mark.parametrize("prefix", ["", "   ", "😀", "é", "\u3000", "*", "-", "'", "_", "***"])
 def test_a_prefix_with_nothing_to_complete_sends_no_request(backend, cluster, prefix):
     # Not even a fresh process's alias check.
     assert backend.suggest(prefix, "public", excluded=frozenset({"n1"})) == []
@@ -492,6 +493,9 @@ def test_a_prefix_with_nothing_to_complete_sends_no_request(backend, cluster, pr
         ("辣😀", "辣😀"),  # any Chinese character makes it worth asking
         ("辣" * 45, "辣" * 40),  # cut to 40 characters
         (" " + "a" * 45, "a" * 40),  # trimmed before the cut
+        ("kai-wang", "kai wang"),  # Latin words as the embedded backend reads them
+        ('"Kai" *wang', "kai wang"),
+        ("2019", "2019"),
     ],
 )
 def test_the_prefix_is_normalised_and_cut_before_it_is_sent(ready, cluster, prefix, sent):
@@ -768,6 +772,22 @@ def test_a_rebuild_that_fails_deletes_its_half_built_index_and_leaves_the_alias(
         ("DELETE", f"/{NEW_INDEX}"),
     ]
     assert not any("_aliases" in sent.path for sent in cluster.requests)
+
+
+def test_a_rebuild_whose_alias_cannot_move_deletes_its_new_index(backend, cluster, frozen_clock):
+    cluster.answer("POST", "/_aliases", {"error": "alias refused"}, status=400)
+    with pytest.raises(BadRequestError):
+        backend.rebuild([document("page:1/")])
+    assert cluster.requests[-1] == Sent("DELETE", f"/{NEW_INDEX}")
+
+
+def test_a_rebuild_that_cannot_clean_up_still_says_why_it_failed(backend, cluster, frozen_clock, caplog):
+    refused = {"index": {"_index": NEW_INDEX, "_id": "page:1/", "status": 400, "error": {"type": "mapper_parsing"}}}
+    cluster.answer("PUT", "/_bulk", {"took": 1, "errors": True, "items": [refused]})
+    cluster.answer("DELETE", f"/{NEW_INDEX}", {"error": "forbidden"}, status=403)
+    with pytest.raises(BulkIndexError):
+        backend.rebuild([document("page:1/")])
+    assert f"could not delete the half-built index {NEW_INDEX}" in caplog.text
 
 
 def test_drop_deletes_every_index_behind_the_alias_and_the_next_write_checks_again(ready, cluster):
