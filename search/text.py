@@ -93,7 +93,11 @@ def split_pinyin(word: str) -> tuple[list[str], bool] | None:
     if not word.isascii() or not word.isalpha():
         return None
 
-    # Fewest syllables first, so "xian" stays one syllable rather than "xi an".
+    # Fewest syllables first, so "xian" stays one syllable rather than "xi an"; between as
+    # many, fewest starting with a vowel, as a pinyin keyboard reads "dena" as "de na", not "den a".
+    def rank(found: tuple[str, ...]) -> tuple[int, int]:
+        return len(found), sum(s[0] in "aeiou" for s in found)
+
     @cache
     def parse(start: int) -> tuple[tuple[str, ...], bool] | None:
         if start == len(word):
@@ -103,7 +107,7 @@ def split_pinyin(word: str) -> tuple[list[str], bool] | None:
             piece = word[start:end]
             if piece in syllables:
                 rest = parse(end)
-                if rest is not None and (best is None or len(rest[0]) + 1 < len(best[0])):
+                if rest is not None and (best is None or rank((piece, *rest[0])) < rank(best[0])):
                     best = ((piece, *rest[0]), rest[1])
         if best is None and any(s.startswith(word[start:]) for s in syllables):
             return (word[start:],), True

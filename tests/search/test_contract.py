@@ -303,7 +303,9 @@ def test_suggestions_complete_titles_not_words_inside_stories(backend):
     assert [s["title"] for s in backend.suggest("laz", "public")] == ["Lazi Ji label"]  # a Latin word's start
 
 
-@pytest.mark.parametrize("typed", ["kaiwang", "kai wang", "kaiw", "KaiWang", "kai-wang", "kai wang dian de"])
+@pytest.mark.parametrize(
+    "typed", ["kaiwang", "kai wang", "kaiw", "KaiWang", "kai-wang", "kai wang dian de", "kaiwangdiandenayinian"]
+)
 def test_suggestions_complete_a_titles_pinyin_typed_whole_or_a_syllable_at_a_time(backend, typed):
     assert [s["title"] for s in backend.suggest(typed, "public")] == ["开网店的那一年"]
 

@@ -1,6 +1,7 @@
 """Properties of search tokenisation (search/text.py) over generated text: what holds for
 every string, not only for the handful in the contract suite."""
 
+import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
@@ -125,3 +126,18 @@ def test_a_suggestion_reads_only_latin_letters_and_digits_and_no_unfinished_syll
         assert "".join(syllables) == "".join(words)
         for word in words[:-1]:
             assert split_pinyin(word) is not None and not split_pinyin(word)[1]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("dena", ["de", "na"]),  # not "den a": a syllable starting with a vowel is the rarer reading
+        ("kaiwangdiandenayinian", ["kai", "wang", "dian", "de", "na", "yi", "nian"]),
+        ("xian", ["xian"]),  # fewest syllables first: not "xi an"
+        ("pinan", ["pi", "nan"]),
+        ("fangan", ["fan", "gan"]),
+        ("tiananmen", ["tian", "an", "men"]),
+    ],
+)
+def test_between_readings_of_as_many_syllables_the_one_a_pinyin_keyboard_offers_wins(word, expected):
+    assert split_pinyin(word) == (expected, False)
