@@ -345,6 +345,16 @@ def test_a_phrase_never_runs_from_the_title_into_the_body(backend):
     assert "edge" not in keys(backend, "lajiao") and "edge" not in keys(backend, "la jiao")  # nor in pinyin
     assert "edge" in keys(backend, "辣") and "edge" in keys(backend, "椒油")
     assert "edge" in keys(backend, "jiaoyou") and "edge" in keys(backend, "waipo")
+    # A one-character title: its syllable and the body's first two are not one phrase either.
+    backend.upsert([doc("short", "memory", "辣", "阿子鸡。")])
+    assert "short" not in keys(backend, "lazi") and "short" in keys(backend, "la")
+
+
+def test_a_word_typed_in_full_outranks_the_same_letters_read_as_initials(backend):
+    backend.upsert(
+        [doc("initials", "memory", "辣子鸡", "好吃。"), doc("word", "memory", "标签", "包装上印着 lzj 三个字母。")]
+    )
+    assert keys(backend, "lzj")[:2] == ["word", "initials"]
 
 
 def test_related_stories_share_themes_and_tags(backend):
