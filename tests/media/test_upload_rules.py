@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import time
 import uuid
 from datetime import timedelta
@@ -276,6 +277,7 @@ def test_a_whole_chunk_arriving_as_its_take_is_redone_is_refused_in_words_not_a_
         uploads.write_chunk(session, 1, 3, TakeRedoneMidway(b"de", session), 2)
     assert (raised.value.status, raised.value.code) == (410, "upload_discarded")
     assert raised.value.zh == "这一遍录音已经重录，旧的分段不再上传"
+    assert raised.value.en == "this take was redone; its chunks are no longer kept"
     assert not folder_of(session.pk).exists()  # nothing of the old take comes back
     assert UploadSession.objects.get(pk=session.pk).state == UploadState.DISCARDED
 
@@ -305,6 +307,99 @@ def test_a_chunk_whose_folder_the_cleanup_took_is_sent_again_never_forgotten(rec
     # Not "discarded": the phone keeps the take and sends it again (503, like a dropped line).
     assert (raised.value.status, raised.value.code) == (503, "interrupted")
     assert raised.value.zh == "上传被打断了，手机会稍后重新发送这一段"
+    assert raised.value.en == "the upload's folder went away while this chunk arrived (the cleanup); send it again"
+
+
+class FirstRead(io.BytesIO):
+    """A chunk whose first read lets something else happen to its upload first."""
+
+    def __init__(self, data: bytes, happen):
+        super().__init__(data)
+        self.happen = happen
+
+    def read(self, size=-1):
+        if self.happen is not None:
+            self.happen()
+            self.happen = None
+        return super().read(size)
+
+
+def other_upload(user, state) -> UploadSession:
+    return UploadSession.objects.create(pk=uuid.uuid4(), owner=user, state=state)
+
+
+def test_the_cleanup_under_a_chunk_is_told_apart_from_someone_elses_redo(recorder, clock):
+    other_upload(recorder, UploadState.DISCARDED)  # another take, redone: not this one
+    session = uploads.open_session(uuid.uuid4(), recorder)
+    uploads.write_chunk(session, 0, 0, io.BytesIO(b"abc"), 3)
+    clock.shift(timedelta(days=8))
+    other_upload(recorder, UploadState.DISCARDED)  # redone today: the cleanup leaves it
+    with pytest.raises(uploads.UploadInterrupted):
+        uploads.write_chunk(session, 1, 3, CleanupMidway(b"def"), 3)
+
+
+def test_a_chunk_that_loses_its_folder_to_a_finished_commit_is_sent_again_not_discarded(recorder):
+    session = uploads.open_session(uuid.uuid4(), recorder)
+    uploads.write_chunk(session, 0, 0, io.BytesIO(b"abc"), 3)
+
+    def committed():  # another request of the phone's finished the commit and removed the folder
+        UploadSession.objects.filter(pk=session.pk).update(state=UploadState.DONE)
+        shutil.rmtree(folder_of(session.pk))
+
+    with pytest.raises(uploads.UploadInterrupted):
+        uploads.write_chunk(session, 1, 3, FirstRead(b"def", committed), 3)
+
+
+def test_a_chunk_stored_as_its_upload_is_committed_is_kept_whatever_other_takes_were_redone(recorder):
+    other_upload(recorder, UploadState.DISCARDED)
+    session = uploads.open_session(uuid.uuid4(), recorder)
+
+    def committed():
+        UploadSession.objects.filter(pk=session.pk).update(state=UploadState.DONE)
+
+    chunk = uploads.write_chunk(session, 0, 0, FirstRead(b"abc", committed), 3)
+    assert chunk.path.read_bytes() == b"abc"
+
+
+def test_the_folder_vanishing_before_a_chunk_is_opened_is_named_as_well(recorder, monkeypatch, clock):
+    session = uploads.open_session(uuid.uuid4(), recorder)
+    uploads.write_chunk(session, 0, 0, io.BytesIO(b"abc"), 3)
+    mkstemp = uploads.tempfile.mkstemp
+    monkeypatch.setattr(uploads.tempfile, "mkstemp", lambda **kw: (uploads.discard(session), mkstemp(**kw))[1])
+    with pytest.raises(uploads.UploadDiscarded):
+        uploads.write_chunk(session, 1, 3, io.BytesIO(b"def"), 3)
+    other = uploads.open_session(uuid.uuid4(), recorder)
+    uploads.write_chunk(other, 0, 0, io.BytesIO(b"abc"), 3)
+    clock.shift(timedelta(days=8))
+    monkeypatch.setattr(
+        uploads.tempfile, "mkstemp", lambda **kw: (uploads.clean_stale(timedelta(days=7)), mkstemp(**kw))[1]
+    )
+    with pytest.raises(uploads.UploadInterrupted):
+        uploads.write_chunk(other, 1, 3, io.BytesIO(b"def"), 3)
+
+
+def test_a_take_redone_just_after_its_chunk_was_stored_keeps_nothing(recorder, monkeypatch):
+    session = uploads.open_session(uuid.uuid4(), recorder)
+    replace = uploads.os.replace
+
+    def stored_then_redone(source, target):
+        replace(source, target)
+        uploads.discard(UploadSession.objects.get(pk=session.pk))  # removes the folder too
+
+    monkeypatch.setattr(uploads.os, "replace", stored_then_redone)
+    with pytest.raises(uploads.UploadDiscarded):
+        uploads.write_chunk(session, 0, 0, io.BytesIO(b"abc"), 3)
+    assert not folder_of(session.pk).exists()
+
+
+def test_a_redo_clears_the_last_refusal_and_counts_as_activity_for_the_cleanup(recorder, clock):
+    session = uploads.open_session(uuid.uuid4(), recorder)
+    UploadSession.objects.filter(pk=session.pk).update(state=UploadState.FAILED, error="不是音频")
+    clock.shift(timedelta(days=8))
+    uploads.discard(session)
+    discarded = UploadSession.objects.get(pk=session.pk)
+    assert (discarded.state, discarded.error) == (UploadState.DISCARDED, "")
+    assert uploads.clean_stale(timedelta(days=7)) == 0  # redone today: kept, late chunks still refused
 
 
 def test_a_chunk_that_began_before_its_take_was_redone_keeps_nothing(recorder):
@@ -807,6 +902,16 @@ def test_a_refused_commit_of_a_take_redone_meanwhile_does_not_reopen_it(client, 
     assert (refused.status_code, refused.json()["error"]) == (409, "missing_chunks")
     assert UploadSession.objects.get(pk=upload_id).state == UploadState.DISCARDED
     assert put(client, upload_id, 0, 0, b"abc").status_code == 410
+
+
+def test_a_commit_finishing_marks_only_its_own_upload_done(client, recorder, narrator, make_audio):
+    elsewhere = other_upload(recorder, UploadState.COMMITTING)  # another take, being stored now
+    upload_id = uuid.uuid4()
+    data = make_audio("webm", seconds=1.0).read_bytes()
+    put(client, upload_id, 0, 0, data)
+    assert commit(client, upload_id, data, story(narrator)).status_code == 200
+    elsewhere.refresh_from_db()
+    assert (elsewhere.state, elsewhere.recording_id) == (UploadState.COMMITTING, None)
 
 
 def test_a_redo_that_read_the_upload_before_its_commit_finished_keeps_it_stored(client, recorder, narrator, make_audio):
