@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from heritage.models import Consent, HeritageImage, RecipePage
+from heritage.models import Consent, HeritageImage, Narrator, RecipePage
 
 from .. import factories as f
 
@@ -94,3 +94,29 @@ def test_a_community_member_has_no_image_library(client, photos):
     client.force_login(f.villager())
     response = client.get(reverse("wagtailimages:index"))
     assert response.status_code in (302, 403)
+
+
+def test_a_refusal_names_the_missing_image_in_both_languages(facilitator_client, photos):
+    _, gone = photos
+    refused = facilitator_client.get(
+        reverse("wagtailimages_chooser:chosen", args=[gone.pk]), HTTP_ACCEPT="application/json"
+    )
+    assert (refused.json()["zh"], refused.json()["en"]) == ("没有找到这张图片。", "This image does not exist.")
+
+
+def test_a_photo_only_facilitators_may_see_is_previewed_for_them(facilitator_client):
+    _, index = f.site_tree()
+    archive_only = f.narrator("陈光荣", scopes=("archive",))  # no consent for the public
+    photo = f.photo("陈家的石臼")
+    f.item(index, RecipePage, [archive_only], "public", title="陈家辣子鸡", photo=photo)
+    preview = reverse("wagtailimages:preview", kwargs={"image_id": photo.pk, "filter_spec": "max-165x165"})
+    assert facilitator_client.get(preview).status_code == 200
+
+
+def test_admin_views_that_show_no_image_are_not_gated_by_their_id(facilitator_client, photos):
+    # A snippet's pk is no image id: the gate must not read it as one.
+    narrator = Narrator(pk=987_654, name="张德明")
+    narrator.save()
+    assert not HeritageImage.objects.filter(pk=narrator.pk).exists()
+    response = facilitator_client.get(reverse("wagtailsnippets_heritage_narrator:edit", args=[narrator.pk]))
+    assert response.status_code == 200 and "张德明" in response.content.decode()
