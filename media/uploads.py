@@ -224,19 +224,22 @@ def write_chunk(session: UploadSession, index: int, offset: int, stream: BinaryI
         raise
     # Touch the session so the cleanup command sees it is alive.
     if not UploadSession.objects.filter(pk=session.pk, state=UploadState.OPEN).update(updated_at=timezone.now()):
-        if UploadSession.objects.filter(pk=session.pk, state=UploadState.DISCARDED).exists():
+        if _redone(session):
             shutil.rmtree(folder, ignore_errors=True)  # redone after this request began: keep nothing
             raise UploadDiscarded()
     return Chunk(index, offset, size, target)
+
+
+def _redone(session: UploadSession) -> bool:
+    """Whether the take was redone since this request read its upload."""
+    return UploadSession.objects.filter(pk=session.pk, state=UploadState.DISCARDED).exists()
 
 
 def _folder_gone(session: UploadSession) -> UploadRefused:
     """Why an upload's folder went away under a chunk: the take was redone, or the cleanup
     took an upload untouched for days. Only the first lets the phone forget the take; in
     the second it sends the chunk again (the audio is never dropped on a guess)."""
-    if UploadSession.objects.filter(pk=session.pk, state=UploadState.DISCARDED).exists():
-        return UploadDiscarded()
-    return UploadInterrupted()
+    return UploadDiscarded() if _redone(session) else UploadInterrupted()
 
 
 def _assemble(session_id: uuid.UUID, expected: int, size: int) -> tuple[Path, str]:

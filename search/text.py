@@ -126,7 +126,7 @@ def suggestion_words(prefix: str) -> tuple[list[str], list[str] | None] | None:
     """
     if not prefix.isascii():
         return None
-    words = re.findall(r"[a-z0-9]+", prefix.lower())
+    words = TOKEN.findall(prefix.lower())  # ASCII: its letter and digit runs
     if not words:
         return None
     syllables: list[str] = []

@@ -245,26 +245,37 @@ def test_a_chunk_resent_while_its_first_copy_is_being_replaced_lands_once(client
     assert (folder_of(upload_id) / "000000-0.part").read_bytes() == b"first"
 
 
-class TakeRedoneMidway(io.BytesIO):
-    """The recorder redoes the take while a chunk of it is still arriving, and then the
-    signal drops: fewer bytes than announced arrive."""
+class FirstRead(io.BytesIO):
+    """A chunk whose first read lets something else happen to its upload first (``outcome``
+    keeps what that returned)."""
 
-    def __init__(self, data: bytes, session):
+    def __init__(self, data: bytes, happen):
         super().__init__(data)
-        self.session = session
+        self.happen, self.outcome = happen, None
 
     def read(self, size=-1):
-        if self.session is not None:
-            uploads.discard(self.session)
-            self.session = None
+        if self.happen is not None:
+            self.outcome = self.happen()
+            self.happen = None
         return super().read(size)
+
+
+def take_redone_midway(data: bytes, session) -> FirstRead:
+    """The recorder redoes the take while a chunk of it is still arriving."""
+    return FirstRead(data, lambda: uploads.discard(session))
+
+
+def cleanup_midway(data: bytes) -> FirstRead:
+    """The daily cleanup takes an upload untouched for a week just as the phone, back online,
+    sends its next chunk."""
+    return FirstRead(data, lambda: uploads.clean_stale(timedelta(days=7)))
 
 
 def test_a_chunk_cut_off_after_its_take_was_redone_is_refused_cleanly(recorder):
     session = uploads.open_session(uuid.uuid4(), recorder)
     uploads.write_chunk(session, 0, 0, io.BytesIO(b"abc"), 3)
     with pytest.raises(uploads.ChunkRejected) as raised:
-        uploads.write_chunk(session, 1, 3, TakeRedoneMidway(b"de", session), 10)
+        uploads.write_chunk(session, 1, 3, take_redone_midway(b"de", session), 10)
     assert raised.value.zh == "这一段没有收完整"
     assert not folder_of(session.pk).exists()
     assert UploadSession.objects.get(pk=session.pk).state == UploadState.DISCARDED
@@ -274,7 +285,7 @@ def test_a_whole_chunk_arriving_as_its_take_is_redone_is_refused_in_words_not_a_
     session = uploads.open_session(uuid.uuid4(), recorder)
     uploads.write_chunk(session, 0, 0, io.BytesIO(b"abc"), 3)
     with pytest.raises(uploads.UploadDiscarded) as raised:
-        uploads.write_chunk(session, 1, 3, TakeRedoneMidway(b"de", session), 2)
+        uploads.write_chunk(session, 1, 3, take_redone_midway(b"de", session), 2)
     assert (raised.value.status, raised.value.code) == (410, "upload_discarded")
     assert raised.value.zh == "这一遍录音已经重录，旧的分段不再上传"
     assert raised.value.en == "this take was redone; its chunks are no longer kept"
@@ -282,46 +293,18 @@ def test_a_whole_chunk_arriving_as_its_take_is_redone_is_refused_in_words_not_a_
     assert UploadSession.objects.get(pk=session.pk).state == UploadState.DISCARDED
 
 
-class CleanupMidway(io.BytesIO):
-    """The daily cleanup takes an upload untouched for a week just as the phone, back online,
-    sends its next chunk."""
-
-    def __init__(self, data: bytes):
-        super().__init__(data)
-        self.cleaned = None
-
-    def read(self, size=-1):
-        if self.cleaned is None:
-            self.cleaned = uploads.clean_stale(timedelta(days=7))
-        return super().read(size)
-
-
 def test_a_chunk_whose_folder_the_cleanup_took_is_sent_again_never_forgotten(recorder, clock):
     session = uploads.open_session(uuid.uuid4(), recorder)
     uploads.write_chunk(session, 0, 0, io.BytesIO(b"abc"), 3)
     clock.shift(timedelta(days=8))
-    stream = CleanupMidway(b"def")
+    stream = cleanup_midway(b"def")
     with pytest.raises(uploads.UploadInterrupted) as raised:
         uploads.write_chunk(session, 1, 3, stream, 3)
-    assert stream.cleaned == 1
+    assert stream.outcome == 1
     # Not "discarded": the phone keeps the take and sends it again (503, like a dropped line).
     assert (raised.value.status, raised.value.code) == (503, "interrupted")
     assert raised.value.zh == "上传被打断了，手机会稍后重新发送这一段"
     assert raised.value.en == "the upload's folder went away while this chunk arrived (the cleanup); send it again"
-
-
-class FirstRead(io.BytesIO):
-    """A chunk whose first read lets something else happen to its upload first."""
-
-    def __init__(self, data: bytes, happen):
-        super().__init__(data)
-        self.happen = happen
-
-    def read(self, size=-1):
-        if self.happen is not None:
-            self.happen()
-            self.happen = None
-        return super().read(size)
 
 
 def other_upload(user, state) -> UploadSession:
@@ -335,7 +318,7 @@ def test_the_cleanup_under_a_chunk_is_told_apart_from_someone_elses_redo(recorde
     clock.shift(timedelta(days=8))
     other_upload(recorder, UploadState.DISCARDED)  # redone today: the cleanup leaves it
     with pytest.raises(uploads.UploadInterrupted):
-        uploads.write_chunk(session, 1, 3, CleanupMidway(b"def"), 3)
+        uploads.write_chunk(session, 1, 3, cleanup_midway(b"def"), 3)
 
 
 def test_a_chunk_that_loses_its_folder_to_a_finished_commit_is_sent_again_not_discarded(recorder):

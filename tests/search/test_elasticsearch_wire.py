@@ -761,9 +761,14 @@ def test_rebuild_reports_progress_every_thousand_documents(backend, cluster):
     assert [len(sent.body) // 2 for sent in bulks] == [500] * 5
 
 
-def test_a_rebuild_that_fails_deletes_its_half_built_index_and_leaves_the_alias(backend, cluster, frozen_clock):
+def refuse_the_bulk(cluster) -> None:
+    """The cluster refuses the one document of a rebuild (a mapping error)."""
     refused = {"index": {"_index": NEW_INDEX, "_id": "page:1/", "status": 400, "error": {"type": "mapper_parsing"}}}
     cluster.answer("PUT", "/_bulk", {"took": 1, "errors": True, "items": [refused]})
+
+
+def test_a_rebuild_that_fails_deletes_its_half_built_index_and_leaves_the_alias(backend, cluster, frozen_clock):
+    refuse_the_bulk(cluster)
     with pytest.raises(BulkIndexError):
         backend.rebuild([document("page:1/")])
     assert [(sent.method, sent.path) for sent in cluster.requests] == [
@@ -787,8 +792,7 @@ def test_a_rebuild_whose_alias_cannot_move_deletes_its_new_index(backend, cluste
 
 
 def test_a_rebuild_that_cannot_clean_up_still_says_why_it_failed(backend, cluster, frozen_clock, caplog):
-    refused = {"index": {"_index": NEW_INDEX, "_id": "page:1/", "status": 400, "error": {"type": "mapper_parsing"}}}
-    cluster.answer("PUT", "/_bulk", {"took": 1, "errors": True, "items": [refused]})
+    refuse_the_bulk(cluster)
     cluster.answer("DELETE", f"/{NEW_INDEX}", {"error": "forbidden"}, status=403)
     with pytest.raises(BulkIndexError):
         backend.rebuild([document("page:1/")])
@@ -796,8 +800,7 @@ def test_a_rebuild_that_cannot_clean_up_still_says_why_it_failed(backend, cluste
 
 
 def test_a_half_built_index_already_gone_is_no_second_failure(backend, cluster, frozen_clock, caplog):
-    refused = {"index": {"_index": NEW_INDEX, "_id": "page:1/", "status": 400, "error": {"type": "mapper_parsing"}}}
-    cluster.answer("PUT", "/_bulk", {"took": 1, "errors": True, "items": [refused]})
+    refuse_the_bulk(cluster)
     cluster.answer("DELETE", f"/{NEW_INDEX}", {"error": "index_not_found_exception"}, status=404)
     with pytest.raises(BulkIndexError):
         backend.rebuild([document("page:1/")])
