@@ -15,6 +15,7 @@ where its CER is lower by more than one clip's noise (a few characters in ~480).
 """
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -25,6 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from asr_real import ASR_DEV, RATE, dev_clips, long_file, scorer, setup_django  # noqa: E402
 
+
+def engines_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+# Settings read when the model is loaded: a row that changes them loads it again (not timed).
+LOAD_SETTINGS = {"DECODERS", "THREADS_PER_DECODER"}
 RAW = "raw faster-whisper (beam 5, no VAD, no glossary)"
 KEPT = "kept (engines.py)"
 # Each setting: {module attribute: value}, on media.transcription.engines unless prefixed "service.".
@@ -52,6 +60,8 @@ SWEEP = {
     },
     "sentences cut at 0.3 s pauses": {"service.PAUSE_SECONDS": 0.3},
     "sentences cut at 1.0 s pauses": {"service.PAUSE_SECONDS": 1.0},
+    "one decoder with every core": {"DECODERS": 1, "THREADS_PER_DECODER": engines_cores()},
+    "two threads per decoder": {"THREADS_PER_DECODER": 2},
     "batched from 60 s": {"BATCHED_FROM_SECONDS": 60.0},
     "batched from 60 s, 15 s chunks": {"BATCHED_FROM_SECONDS": 60.0, "BATCH_CHUNK_SECONDS": 15},
     "batched from 60 s, one stretch per chunk": {"BATCHED_FROM_SECONDS": 60.0, "BATCH_PACKS_STRETCHES": False},
@@ -82,6 +92,8 @@ def sweep(names: list[str], clips: int, long: bool, baseline: bool = True, repea
     touched = {name for label in names for name in SWEEP.get(label, {})}
     kept = {name: getattr(*target(name)) for name in touched}
     engines.get_engine("faster-whisper")  # loaded before any clip is timed
+    engines.plain_model()
+    loaded_with = {name: getattr(engines, name) for name in LOAD_SETTINGS}
     seconds_of_speech = sum(len(load_pcm(path)) / RATE for path, _ in cases)
     print(f"{len(cases)} {'file' if long else 'dev clips'}, {seconds_of_speech:.0f} s of audio")
     labels = [RAW, KEPT, *names] if baseline else names
@@ -94,6 +106,10 @@ def sweep(names: list[str], clips: int, long: bool, baseline: bool = True, repea
         for label in labels:
             for name, value in {**kept, **SWEEP.get(label, {})}.items():
                 setattr(*target(name), value)
+            if {name: getattr(engines, name) for name in LOAD_SETTINGS} != loaded_with:
+                engines._load.cache_clear()
+                engines.get_engine("faster-whisper")
+                loaded_with = {name: getattr(engines, name) for name in LOAD_SETTINGS}
             wrong = size = elapsed = 0.0
             for path, reference in cases:
                 if label == RAW:

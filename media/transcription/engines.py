@@ -15,19 +15,28 @@ each repeats the prompt in every window, and over silence the model copies it ou
 again (``clip_timestamps``), which is how a suspicious segment is re-heard without the prompt.
 """
 
+import ctypes
+import functools
 import math
 import os
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from . import parts
 from .weights import resolve
 
 SAMPLE_RATE = 16_000
+# glibc's mallopt() parameters (malloc.h): the most malloc arenas, the size from which a buffer
+# is mapped on its own (and given back whole when freed).
+M_ARENA_MAX = -8
+M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD_BYTES = 4 * 1024 * 1024
 
 # Decoding settings, chosen on the development set with bench/asr_sweep.py (its table is in the note).
 BEAM_SIZE = 5
@@ -57,6 +66,15 @@ CONDITION_ON_PREVIOUS_TEXT = False
 # dev clips Whisper then wrote words after the speech ended ("作词编曲"); 15.9 % CER against
 # 11.3 % (bench/asr_sweep.py "without timestamp tokens", 2026-12-06).
 WITHOUT_TIMESTAMPS = False
+# One decoder per core, one thread each: a recording long enough for two parts (parts.py) is cut
+# in pauses and its parts heard side by side; a shorter one is heard by one decoder on one core.
+# On the dev clips joined: RTF 0.051 against 0.095 for the raw baseline and 0.082 for one decoder
+# with both cores on the whole recording. Two threads per decoder would give a short recording
+# both cores (0.138 against 0.170), but two parts side by side then share two cores among four
+# threads (0.056 long). bench/asr_sweep.py --repeat 3, 2026-12-06.
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+DECODERS = CORES
+THREADS_PER_DECODER = 1
 
 
 @dataclass
@@ -101,8 +119,13 @@ class Engine:
         language: str | None,
         prompt: str | None,
         span: tuple[float, float] | None = None,
+        on_heard: Callable[[float], None] | None = None,
     ) -> tuple[str, Iterator[RawSegment]]:
-        """(language, segments as they are decoded); ``span`` (start, end seconds) decodes only that stretch."""
+        """(language, segments in order); ``span`` (start, end seconds) decodes only that stretch.
+
+        ``on_heard`` is called, in the thread that reads the segments, with the share of the
+        recording heard so far (the progress a job shows).
+        """
         raise NotImplementedError
 
     def decode(self, tokens: list[int]) -> str:
@@ -119,12 +142,18 @@ class FasterWhisperEngine(Engine):
         from faster_whisper import WhisperModel
         from faster_whisper.tokenizer import Tokenizer
 
+        _bound_malloc(DECODERS)
         self.model = WhisperModel(
-            str(self.model_path), device="cpu", compute_type="int8", cpu_threads=os.cpu_count() or 1
+            str(self.model_path),
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=THREADS_PER_DECODER,
+            num_workers=DECODERS,
         )
         self.tokenizer = Tokenizer(self.model.hf_tokenizer, multilingual=True, task="transcribe", language="zh")
+        self._preparing = threading.Lock()
 
-    def transcribe(self, audio, language, prompt, span=None):
+    def transcribe(self, audio, language, prompt, span=None, on_heard=None):
         options = {
             "language": language,
             "beam_size": BEAM_SIZE,
@@ -150,10 +179,29 @@ class FasterWhisperEngine(Engine):
                 **options,
             )
         else:
+            cuts = self._cuts(audio) if prompt is None else []
+            if cuts:
+                # Every part must be heard in the same language: it is found once, from the
+                # first part's speech (Whisper listens to its first 30 s).
+                language = language or self.model.detect_language(audio[: cuts[0]], vad_filter=True)[0]
+                decode_part = functools.partial(self._decode, **{**options, "language": language})
+                return language, parts.side_by_side(decode_part, audio, cuts, on_heard, DECODERS)
             segments, info = self.model.transcribe(
                 audio, initial_prompt=prompt, vad_filter=True, vad_parameters=VAD_PARAMETERS, **options
             )
-        raw = (
+        return info.language, _heard(self._raw(segments), len(audio), on_heard)
+
+    def _decode(self, audio, **options) -> Iterator[RawSegment]:
+        # transcribe() runs Silero and the features at once, then decodes lazily: one part at a
+        # time prepares, so that Silero's working memory (about 250 MB per 5 minutes of audio)
+        # is not needed twice at once. Decoding, the long part, is side by side.
+        with self._preparing:
+            segments, _ = self.model.transcribe(audio, vad_filter=True, vad_parameters=VAD_PARAMETERS, **options)
+        return self._raw(segments)
+
+    @staticmethod
+    def _raw(segments) -> Iterator[RawSegment]:
+        return (
             RawSegment(
                 s.start,
                 s.end,
@@ -166,7 +214,36 @@ class FasterWhisperEngine(Engine):
             )
             for s in segments
         )
-        return info.language, raw
+
+    @staticmethod
+    def _cuts(audio) -> list[int]:
+        """Where a recording long enough for two parts is cut (parts.py); ``[]``: heard whole."""
+        if len(audio) < 2 * parts.MIN_PART_SECONDS * SAMPLE_RATE:
+            return []
+        wanted = parts.part_count(len(audio), DECODERS)
+        return parts.cut_points(audio, wanted, FasterWhisperEngine._speech(audio)) if wanted > 1 else []
+
+    @staticmethod
+    def _speech(audio) -> list[dict]:
+        """Silero's stretches of speech (samples, unpadded), split at pauses of ``parts.CUT_PAUSE_MS``.
+
+        Heard a part's length at a time, so that finding the cuts costs no more memory than
+        preparing a part; a stretch that runs over from one block into the next is one stretch.
+        """
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        threshold = VAD_PARAMETERS["threshold"]
+        options = VadOptions(threshold=threshold, min_silence_duration_ms=parts.CUT_PAUSE_MS, speech_pad_ms=0)
+        block = int(parts.MAX_PART_SECONDS * SAMPLE_RATE)
+        stretches: list[dict] = []
+        for at in range(0, len(audio), block):
+            for found in get_speech_timestamps(audio[at : at + block], options):
+                start, end = found["start"] + at, found["end"] + at
+                if stretches and start - stretches[-1]["end"] < parts.CUT_PAUSE_MS * SAMPLE_RATE // 1000:
+                    stretches[-1]["end"] = end
+                else:
+                    stretches.append({"start": start, "end": end})
+        return stretches
 
     @staticmethod
     def _stretches(audio) -> list[dict]:
@@ -204,7 +281,7 @@ class OpenAIWhisperEngine(Engine):
         self.model = whisper.load_model(str(self.model_path), device="cpu")
         self.tokenizer = get_tokenizer(multilingual=True, language="zh", task="transcribe")
 
-    def transcribe(self, audio, language, prompt, span=None):
+    def transcribe(self, audio, language, prompt, span=None, on_heard=None):
         result = self.model.transcribe(
             audio,
             language=language,
@@ -232,7 +309,7 @@ class OpenAIWhisperEngine(Engine):
             )
             for s in result["segments"]
         )
-        return result["language"], raw
+        return result["language"], _heard(raw, len(audio), on_heard)
 
     def decode(self, tokens):
         return self.tokenizer.decode([t for t in tokens if t < self.tokenizer.eot])
@@ -254,10 +331,46 @@ def get_engine(name: str, model: str | None = None) -> Engine:
     return _load(name, resolve(name, model))
 
 
+def _bound_malloc(arenas: int) -> None:
+    """Keep glibc from holding on to what decoding threads free (where it can be told: glibc).
+
+    Each decoding thread would keep a malloc arena of its own, holding what one part freed for
+    a part that thread never gets, and glibc raises its mmap threshold after every large free,
+    so the next large buffers come from arenas it does not give back. On 30 minutes of speech
+    with two decoders the peak was 1,263 MB; with two arenas and a fixed 4 MB threshold it is
+    about 1,000 MB at the same speed (1 MB cost a quarter more time).
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    if hasattr(libc, "mallopt"):
+        libc.mallopt(M_ARENA_MAX, arenas)
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+
+
+def _heard(segments: Iterator[RawSegment], samples: int, on_heard) -> Iterator[RawSegment]:
+    """``segments``, telling ``on_heard`` how far into the recording each one ends."""
+    for segment in segments:
+        if on_heard and samples:
+            on_heard(min(1.0, segment.end * SAMPLE_RATE / samples))
+        yield segment
+
+
+@cache
+def plain_model():
+    """faster-whisper's base model as anyone would load it: int8, one decoder with every core."""
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(str(resolve("faster-whisper", None)), device="cpu", compute_type="int8", cpu_threads=CORES)
+
+
 def raw_baseline(audio: np.ndarray) -> str:
     """What faster-whisper alone hears: beam 5, no VAD, no prompt, none of the archive's text
-    rules but Simplified characters. Every accuracy figure is read against it (bench/, tests)."""
+    rules but Simplified characters. Every accuracy and speed figure is read against it
+    (bench/, tests); it has a model of its own, loaded plainly, so that it owes nothing to
+    how the archive runs its decoders."""
     from .text import to_simplified
 
-    segments, _ = get_engine("faster-whisper").model.transcribe(audio, language="zh", beam_size=5)
+    segments, _ = plain_model().transcribe(audio, language="zh", beam_size=5)
     return to_simplified("".join(s.text for s in segments), "zh")

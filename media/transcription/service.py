@@ -271,15 +271,16 @@ def transcribe(
     seconds = len(audio) / DERIVATIVE_RATE
     terms = list(terms)
     started = time.perf_counter()
-    detected, raw = loaded.transcribe(audio, None if language == "auto" else language, None)
+
+    def heard(share: float) -> None:
+        if on_progress:
+            on_progress(min(99.0, 100.0 * share))
+
+    detected, raw = loaded.transcribe(audio, None if language == "auto" else language, None, on_heard=heard)
     reheard: list[Rehearing] = []
     if terms and detected in text.CHINESE and settings.TRANSCRIPTION_GLOSSARY_PROMPT and loaded.rehears_stretches:
         raw = _prompted_where_heard(loaded, audio, detected, raw, terms, reheard)
-    segments = []
-    for segment in clean_segments(loaded, raw, detected, terms):
-        segments.append(segment)
-        if on_progress and seconds:
-            on_progress(min(99.0, 100.0 * segment.end / seconds))
+    segments = list(clean_segments(loaded, raw, detected, terms))
     elapsed = time.perf_counter() - started
     joiner = "" if detected in text.CHINESE else " "
     return Transcription(

@@ -1,0 +1,169 @@
+"""Where a long recording is cut for decoders side by side, and how their segments come back together.
+
+The decoders themselves are the real Whisper in ``test_long_recordings.py``; here ``decode``
+is a plain function, so that order, clocks, errors and stopping can be forced exactly.
+"""
+
+import math
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from media.transcription.engines import RawSegment, Word
+from media.transcription.parts import (
+    MAX_PART_SECONDS,
+    MIN_PART_SECONDS,
+    SAMPLE_RATE,
+    cut_points,
+    part_count,
+    side_by_side,
+)
+
+S = SAMPLE_RATE
+
+
+def stretches(*seconds: tuple[float, float]) -> list[dict]:
+    return [{"start": int(a * S), "end": int(b * S)} for a, b in seconds]
+
+
+def audio(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * S), dtype=np.float32)
+
+
+def test_a_recording_too_short_for_two_parts_is_not_cut():
+    speech = stretches((0, 20), (21, 40), (41, 59))
+    assert cut_points(audio(2 * MIN_PART_SECONDS - 1), 2, speech) == []
+    assert cut_points(audio(120), 1, speech) == []
+
+
+def test_a_recording_without_a_pause_is_not_cut():
+    assert cut_points(audio(120), 2, stretches((0, 120))) == []
+    assert cut_points(audio(120), 2, []) == []
+
+
+def test_the_cut_falls_in_the_middle_of_a_pause_and_shares_the_speech_evenly():
+    # Speech 0–30 and 32–62 (30 s each) and a long silence to the end: the audio's middle (60 s)
+    # is in speech, the speech's middle is the pause at 30–32.
+    cuts = cut_points(audio(100), 2, stretches((0, 30), (32, 62)))
+    assert cuts == [31 * S]
+
+
+def test_a_longer_pause_near_the_middle_is_preferred_to_a_breath_at_it():
+    # A breath (0.3 s) at the middle of the speech, a 2 s pause 3 s of speech later.
+    speech = stretches((0, 60), (60.3, 63.3), (65.3, 122))
+    assert cut_points(audio(123), 2, speech) == [int(64.3 * S)]
+    # More than BALANCE_SLACK_SECONDS of speech from the middle, the longer pause does not count.
+    speech = stretches((0, 60), (60.3, 68.3), (70.3, 125))
+    assert cut_points(audio(126), 2, speech) == [int(60.15 * S)]
+
+
+def test_no_part_is_shorter_than_a_window():
+    # Every pause is too near an end for a part of MIN_PART_SECONDS.
+    speech = stretches((0, 10), (11, 55), (56, 65))
+    assert cut_points(audio(66), 2, speech) == []
+
+
+def test_three_decoders_cut_three_parts_in_order():
+    speech = stretches(*[(k * 10, k * 10 + 9) for k in range(12)])
+    cuts = cut_points(audio(120), 3, speech)
+    assert len(cuts) == 2 and cuts == sorted(cuts)
+    assert all(b - a >= MIN_PART_SECONDS * S for a, b in zip([0, *cuts], [*cuts, 120 * S], strict=True))
+    # Each cut is in a pause: no stretch of speech holds it.
+    assert not any(s["start"] <= c < s["end"] for c in cuts for s in speech)
+
+
+def segment(start: float, end: float, text: str) -> RawSegment:
+    return RawSegment(start, end, text, words=[Word(start, end, text, 0.9)])
+
+
+def test_segments_come_back_in_order_on_the_whole_recordings_clock():
+    def decode(part):
+        seconds = len(part) / S
+        if seconds > 45:  # the first part is slower than the second
+            time.sleep(0.05)
+        yield segment(1, 2, f"a{seconds:.0f}")
+        yield segment(seconds - 2, seconds - 1, f"b{seconds:.0f}")
+
+    out = list(side_by_side(decode, audio(110), [50 * S]))
+    assert [s.text for s in out] == ["a50", "b50", "a60", "b60"]
+    assert [(s.start, s.end) for s in out] == [(1, 2), (48, 49), (51, 52), (108, 109)]
+    assert [(w.start, w.end) for s in out for w in s.words] == [(s.start, s.end) for s in out]
+
+
+def test_progress_counts_every_part_and_is_told_in_the_readers_thread():
+    told = []
+
+    def decode(part):
+        for k in range(5):
+            yield segment(k * 10, k * 10 + 10, str(k))
+
+    def on_heard(share):
+        told.append((share, threading.current_thread()))
+
+    list(side_by_side(decode, audio(100), [50 * S], on_heard))
+    shares = [share for share, _ in told]
+    assert len(shares) == 10 and shares == sorted(shares) and shares[-1] == pytest.approx(1.0)
+    # Half the recording is heard before either part is done: both parts count.
+    assert shares[4] < 0.6
+    assert {thread for _, thread in told} == {threading.current_thread()}
+
+
+def test_a_part_that_fails_fails_the_whole():
+    def decode(part):
+        if len(part) > 55 * S:
+            raise RuntimeError("the second part broke")
+        yield segment(1, 2, "a")
+
+    with pytest.raises(RuntimeError, match="second part"):
+        list(side_by_side(decode, audio(110), [50 * S]))
+
+
+def test_closing_the_reader_stops_every_part():
+    made = {0: 0, 1: 0}
+
+    def decode(part):
+        index = 0 if len(part) == 50 * S else 1
+        for k in range(10_000):
+            made[index] += 1
+            time.sleep(0.001)
+            yield segment(k, k + 1, "x")
+
+    reader = side_by_side(decode, audio(110), [50 * S])
+    next(reader)
+    reader.close()
+    time.sleep(0.1)
+    seen = dict(made)
+    time.sleep(0.1)
+    assert made == seen and max(seen.values()) < 10_000
+
+
+def test_a_long_recording_is_cut_into_more_parts_than_decoders_none_longer_than_needed():
+    assert part_count(60 * S, 2) == 2 and part_count(60 * S, 4) == 4
+    assert part_count(60 * 60 * S, 2) == math.ceil(60 * 60 / MAX_PART_SECONDS) > 2
+    # A pause every 10 s for an hour: the cuts give parts of about MAX_PART_SECONDS.
+    speech = stretches(*[(k * 10, k * 10 + 9) for k in range(360)])
+    cuts = cut_points(audio(3600), part_count(3600 * S, 2), speech)
+    sizes = [(b - a) / S for a, b in zip([0, *cuts], [*cuts, 3600 * S], strict=True)]
+    assert len(sizes) == 3600 // MAX_PART_SECONDS and max(sizes) <= MAX_PART_SECONDS + 10
+
+
+def test_more_parts_than_decoders_are_taken_in_order_as_decoders_come_free():
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def decode(part):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.02)
+        yield segment(1, 2, f"{len(part) // S}")
+        with lock:
+            running[0] -= 1
+
+    cuts = [k * 40 * S for k in range(1, 6)]
+    out = list(side_by_side(decode, audio(6 * 40 + 1), cuts, decoders=2))
+    assert [s.text for s in out] == ["40"] * 5 + ["41"]
+    assert [s.start for s in out] == [1 + 40 * k for k in range(6)]
+    assert most[0] == 2
