@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 import numpy as np
 
@@ -39,11 +39,10 @@ def cut_points(audio: np.ndarray, parts: int, speech: list[dict]) -> list[int]:
 
     ``speech`` holds Silero's stretches (``start``/``end`` in samples, pauses of at least
     ``CUT_PAUSE_MS`` between them). The cuts share the speech, not the audio, out evenly, so a
-    part that is mostly silence does not leave one decoder idle; a recording without pauses,
-    or too short for two parts, is not cut.
+    part that is mostly silence does not leave one decoder idle. No part is shorter than
+    ``MIN_PART_SECONDS``, so a recording shorter than two of them, or without pauses, is not cut.
     """
-    parts = min(parts, int(len(audio) / SAMPLE_RATE // MIN_PART_SECONDS))
-    pairs = list(zip(speech, speech[1:], strict=False))
+    pairs = list(pairwise(speech))
     if parts < 2 or not pairs:
         return []
     pauses = [(a["end"] + b["start"]) // 2 for a, b in pairs]
@@ -77,8 +76,8 @@ def side_by_side(
     decode: Callable[[np.ndarray], Iterator],
     audio: np.ndarray,
     cuts: list[int],
-    on_heard: Callable[[float], None] | None = None,
-    decoders: int = 2,
+    on_heard: Callable[[float], None] | None,
+    decoders: int,
 ) -> Iterator:
     """The segments of every part, in order, their times moved to the whole recording's clock.
 
@@ -100,7 +99,7 @@ def side_by_side(
         try:
             for segment in decode(audio[bounds[index] : bounds[index + 1]]):
                 if stop.is_set():
-                    break
+                    return  # nobody reads any more
                 arrived.put((index, _moved(segment, offsets[index])))
         except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
             arrived.put((index, error))

@@ -25,7 +25,7 @@ S = SAMPLE_RATE
 
 
 def stretches(*seconds: tuple[float, float]) -> list[dict]:
-    return [{"start": int(a * S), "end": int(b * S)} for a, b in seconds]
+    return [{"start": round(a * S), "end": round(b * S)} for a, b in seconds]
 
 
 def audio(seconds: float) -> np.ndarray:
@@ -47,31 +47,83 @@ def test_the_cut_falls_in_the_middle_of_a_pause_and_shares_the_speech_evenly():
     # Speech 0–30 and 32–62 (30 s each) and a long silence to the end: the audio's middle (60 s)
     # is in speech, the speech's middle is the pause at 30–32.
     cuts = cut_points(audio(100), 2, stretches((0, 30), (32, 62)))
-    assert cuts == [31 * S]
+    assert cuts == [31 * S] and all(type(cut) is int for cut in cuts)  # a sample's index
+
+
+def test_a_part_may_be_exactly_one_window_long():
+    assert cut_points(audio(60), 2, stretches((0, 29.5), (30.5, 60))) == [30 * S]
+    assert cut_points(audio(60), 2, stretches((0, 29.5), (30.6, 60))) == []
+    assert cut_points(audio(60), 2, stretches((0, 29.4), (30.5, 60))) == []
+
+
+def test_where_no_pause_is_near_an_even_share_the_nearest_is_taken():
+    # The speech's middle is at 59.5 s; the pauses are 20 s and 25 s of speech away from it.
+    speech = stretches((0, 34), (35, 80), (81, 121))
+    assert cut_points(audio(122), 2, speech) == [round(80.5 * S)]
 
 
 def test_a_longer_pause_near_the_middle_is_preferred_to_a_breath_at_it():
     # A breath (0.3 s) at the middle of the speech, a 2 s pause 3 s of speech later.
     speech = stretches((0, 60), (60.3, 63.3), (65.3, 122))
     assert cut_points(audio(123), 2, speech) == [int(64.3 * S)]
+    # The same, the longer pause before the breath.
+    speech = stretches((0, 57), (59, 60), (60.3, 120.3))
+    assert cut_points(audio(121), 2, speech) == [58 * S]
     # More than BALANCE_SLACK_SECONDS of speech from the middle, the longer pause does not count.
     speech = stretches((0, 60), (60.3, 68.3), (70.3, 125))
-    assert cut_points(audio(126), 2, speech) == [int(60.15 * S)]
+    assert cut_points(audio(126), 2, speech) == [round(60.15 * S)]
+    # Exactly BALANCE_SLACK_SECONDS away, it does: the middle is at 59.7 s of speech.
+    speech = stretches((0, 60), (60.3, 65), (67, 121.7))
+    assert cut_points(audio(123), 2, speech) == [66 * S]
+
+
+def test_of_pauses_alike_near_the_middle_the_nearest_is_taken():
+    # A 1 s pause every 4 s: three of them are within BALANCE_SLACK_SECONDS of the speech's middle.
+    speech = stretches(*[(k * 4, k * 4 + 3) for k in range(30)])
+    assert cut_points(audio(120), 2, speech) == [round(59.5 * S)]
 
 
 def test_no_part_is_shorter_than_a_window():
     # Every pause is too near an end for a part of MIN_PART_SECONDS.
     speech = stretches((0, 10), (11, 55), (56, 65))
     assert cut_points(audio(66), 2, speech) == []
+    # Nor between two cuts: the second third's only pause is 15 s after the first cut.
+    speech = stretches((0, 39.5), (40.5, 54.5), (55.5, 120))
+    assert cut_points(audio(120), 3, speech) == [40 * S]
 
 
 def test_three_decoders_cut_three_parts_in_order():
     speech = stretches(*[(k * 10, k * 10 + 9) for k in range(12)])
     cuts = cut_points(audio(120), 3, speech)
-    assert len(cuts) == 2 and cuts == sorted(cuts)
+    # Pauses alike: the nearest to each third of the speech (36 s and 72 s of it).
+    assert cuts == [round(39.5 * S), round(79.5 * S)]
     assert all(b - a >= MIN_PART_SECONDS * S for a, b in zip([0, *cuts], [*cuts, 120 * S], strict=True))
     # Each cut is in a pause: no stretch of speech holds it.
     assert not any(s["start"] <= c < s["end"] for c in cuts for s in speech)
+
+
+def within(work, seconds: float = 10.0):
+    """``work()``, run in a thread of its own and failed if it has not returned within ``seconds``:
+    a reader that waits for a part that will never come must fail the test, not hang it."""
+    out: dict = {}
+
+    def run():
+        try:
+            out["value"] = work()
+        except BaseException as error:  # noqa: BLE001 - raised again below, in the test's thread
+            out["error"] = error
+
+    thread = threading.Thread(target=run, name="reader", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "the reader never finished"
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+def read(reader) -> list:
+    return within(lambda: list(reader))
 
 
 def segment(start: float, end: float, text: str) -> RawSegment:
@@ -86,7 +138,7 @@ def test_segments_come_back_in_order_on_the_whole_recordings_clock():
         yield segment(1, 2, f"a{seconds:.0f}")
         yield segment(seconds - 2, seconds - 1, f"b{seconds:.0f}")
 
-    out = list(side_by_side(decode, audio(110), [50 * S]))
+    out = read(side_by_side(decode, audio(110), [50 * S], None, 2))
     assert [s.text for s in out] == ["a50", "b50", "a60", "b60"]
     assert [(s.start, s.end) for s in out] == [(1, 2), (48, 49), (51, 52), (108, 109)]
     assert [(w.start, w.end) for s in out for w in s.words] == [(s.start, s.end) for s in out]
@@ -102,12 +154,13 @@ def test_progress_counts_every_part_and_is_told_in_the_readers_thread():
     def on_heard(share):
         told.append((share, threading.current_thread()))
 
-    list(side_by_side(decode, audio(100), [50 * S], on_heard))
+    read(side_by_side(decode, audio(100), [50 * S], on_heard, 2))
     shares = [share for share, _ in told]
     assert len(shares) == 10 and shares == sorted(shares) and shares[-1] == pytest.approx(1.0)
+    assert shares[0] == pytest.approx(0.1)  # one segment of 10 s heard, in either part
     # Half the recording is heard before either part is done: both parts count.
     assert shares[4] < 0.6
-    assert {thread for _, thread in told} == {threading.current_thread()}
+    assert {thread.name for _, thread in told} == {"reader"}
 
 
 def test_a_part_that_fails_fails_the_whole():
@@ -117,7 +170,7 @@ def test_a_part_that_fails_fails_the_whole():
         yield segment(1, 2, "a")
 
     with pytest.raises(RuntimeError, match="second part"):
-        list(side_by_side(decode, audio(110), [50 * S]))
+        read(side_by_side(decode, audio(110), [50 * S], None, 2))
 
 
 def test_closing_the_reader_stops_every_part():
@@ -130,8 +183,8 @@ def test_closing_the_reader_stops_every_part():
             time.sleep(0.001)
             yield segment(k, k + 1, "x")
 
-    reader = side_by_side(decode, audio(110), [50 * S])
-    next(reader)
+    reader = side_by_side(decode, audio(110), [50 * S], None, 2)
+    within(lambda: next(reader))
     reader.close()
     time.sleep(0.1)
     seen = dict(made)
@@ -154,6 +207,8 @@ def test_more_parts_than_decoders_are_taken_in_order_as_decoders_come_free():
     lock = threading.Lock()
 
     def decode(part):
+        # Named, so that a stack dump of the worker says what its threads are.
+        assert threading.current_thread().name.startswith("whisper-part")
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])
@@ -163,7 +218,7 @@ def test_more_parts_than_decoders_are_taken_in_order_as_decoders_come_free():
             running[0] -= 1
 
     cuts = [k * 40 * S for k in range(1, 6)]
-    out = list(side_by_side(decode, audio(6 * 40 + 1), cuts, decoders=2))
+    out = read(side_by_side(decode, audio(6 * 40 + 1), cuts, None, 2))
     assert [s.text for s in out] == ["40"] * 5 + ["41"]
     assert [s.start for s in out] == [1 + 40 * k for k in range(6)]
     assert most[0] == 2
