@@ -91,6 +91,7 @@ def side_by_side(
     """
     bounds = [0, *cuts, len(audio)]
     offsets = [bounds[i] / SAMPLE_RATE for i in range(len(bounds) - 1)]
+    lengths = [(bounds[i + 1] - bounds[i]) / SAMPLE_RATE for i in range(len(bounds) - 1)]
     arrived: queue.Queue = queue.Queue()
     stop = threading.Event()
     finished = object()
@@ -121,12 +122,15 @@ def side_by_side(
             if isinstance(item, BaseException):
                 raise item
             if item is finished:
+                # All of a finished part is heard, the silence after its last words too.
                 done[index] = True
+                heard[index] = lengths[index]
             else:
                 held[index].append(item)
-                heard[index] = item.end - offsets[index]
-                if on_heard and seconds:
-                    on_heard(min(1.0, sum(heard) / seconds))
+                # Whisper's last timestamp may pass the end of the part.
+                heard[index] = min(item.end - offsets[index], lengths[index])
+            if on_heard and seconds:
+                on_heard(sum(heard) / seconds)
             while next_part < parts and (held[next_part] or done[next_part]):
                 yield from held[next_part]
                 held[next_part] = []
@@ -134,6 +138,7 @@ def side_by_side(
                     break
                 next_part += 1
     finally:
+        # Parts not begun never begin; a part mid-window stops at its next segment, unwaited for.
         stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
 

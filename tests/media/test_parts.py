@@ -148,18 +148,23 @@ def test_progress_counts_every_part_and_is_told_in_the_readers_thread():
     told = []
 
     def decode(part):
-        for k in range(5):
-            yield segment(k * 10, k * 10 + 10, str(k))
+        if len(part) == 40 * S:
+            time.sleep(0.3)  # the second part is heard after the first
+            yield segment(0, 10, "a")
+            yield segment(10, 20, "b")  # then 20 s of silence
+        else:
+            for k in range(5):
+                yield segment(k * 10, k * 10 + 10, str(k))
+            yield segment(50, 61, "past the end")  # Whisper's last timestamp may pass the part's end
 
     def on_heard(share):
         told.append((share, threading.current_thread()))
 
-    read(side_by_side(decode, audio(100), [50 * S], on_heard, 2))
+    read(side_by_side(decode, audio(100), [60 * S], on_heard, 2))
     shares = [share for share, _ in told]
-    assert len(shares) == 10 and shares == sorted(shares) and shares[-1] == pytest.approx(1.0)
-    assert shares[0] == pytest.approx(0.1)  # one segment of 10 s heard, in either part
-    # Half the recording is heard before either part is done: both parts count.
-    assert shares[4] < 0.6
+    # Six segments of the first part, its end, two of the second, its end: a finished part is
+    # heard to its end, silence after its last words too, and never more than all of it.
+    assert shares == pytest.approx([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.6, 0.7, 0.8, 1.0])
     assert {thread.name for _, thread in told} == {"reader"}
 
 
@@ -173,23 +178,30 @@ def test_a_part_that_fails_fails_the_whole():
         read(side_by_side(decode, audio(110), [50 * S], None, 2))
 
 
-def test_closing_the_reader_stops_every_part():
-    made = {0: 0, 1: 0}
+def test_closing_the_reader_stops_every_part_at_once():
+    made = {}
 
     def decode(part):
-        index = 0 if len(part) == 50 * S else 1
+        index = len(part) // S
+        made[index] = 0
         for k in range(10_000):
             made[index] += 1
-            time.sleep(0.001)
+            time.sleep(0.001 if index == 40 else 0.5)
             yield segment(k, k + 1, "x")
 
-    reader = side_by_side(decode, audio(110), [50 * S], None, 2)
+    # Four parts, two decoders: the first (40 s) yields quickly, the second slowly.
+    cuts = [40 * S, 81 * S, 122 * S]
+    reader = side_by_side(decode, audio(164), cuts, None, 2)
     within(lambda: next(reader))
+    started = time.perf_counter()
     reader.close()
-    time.sleep(0.1)
+    # Closing does not wait for the slow part's next segment ...
+    assert time.perf_counter() - started < 0.3
+    time.sleep(0.7)
     seen = dict(made)
-    time.sleep(0.1)
-    assert made == seen and max(seen.values()) < 10_000
+    time.sleep(0.6)
+    # ... which is its last; the parts not begun never begin.
+    assert made == seen and set(made) == {40, 41} and max(seen.values()) < 10_000
 
 
 def test_a_long_recording_is_cut_into_more_parts_than_decoders_none_longer_than_needed():
