@@ -5,9 +5,9 @@ decoder per core, each on its own part, hears a long recording in about half the
 that one decoder takes with every core (bench/asr_sweep.py --long). Each part is decoded
 exactly as a recording of its own would be (its own windows, timestamps and fallbacks);
 nothing is conditioned on previous text anyway (engines.py), so a cut in a pause changes
-no word the model can hear. A recording longer than the decoders' share of
-``MAX_PART_SECONDS`` is cut into more parts, taken in order as decoders come free, because
-what faster-whisper prepares for a part at once (Silero, the spectrogram) grows with it.
+no word the model can hear. A recording longer than ``MAX_PART_SECONDS`` per decoder is cut
+into more parts, taken in order as decoders come free, because what faster-whisper prepares
+for a part at once (Silero, the spectrogram) grows with the part.
 """
 
 import math
@@ -83,11 +83,10 @@ def side_by_side(
 
     ``decode(part)`` yields a part's segments (``start``, ``end``, ``words``) as its decoder
     hears them. ``decoders`` parts are decoded at once, the next part starting where one
-    finishes; the caller's thread receives every segment,
-    yields them in order (the first part's as they come) and alone calls ``on_heard`` with
-    the share of the recording heard so far, so no callback (a database write) runs on a
-    decoding thread. A part's error is raised here; closing the generator stops every part
-    at its next segment.
+    finishes. The caller's thread receives every segment, yields them in order (the first
+    part's as they come) and alone calls ``on_heard`` with the share of the recording heard
+    so far, so no callback (a database write) runs on a decoding thread. A part's error is
+    raised here; closing the generator stops every part at its next segment.
     """
     bounds = [0, *cuts, len(audio)]
     offsets = [bounds[i] / SAMPLE_RATE for i in range(len(bounds) - 1)]
