@@ -335,10 +335,10 @@ def _bound_malloc(arenas: int) -> None:
     """Keep glibc from holding on to what decoding threads free (where it can be told: glibc).
 
     Each decoding thread would keep a malloc arena of its own, holding what one part freed for
-    a part that thread never gets, and glibc raises its mmap threshold after every large free,
-    so the next large buffers come from arenas it does not give back. On 30 minutes of speech
-    with two decoders the peak was 1,263 MB; with two arenas and a fixed 4 MB threshold it is
-    about 1,000 MB at the same speed (1 MB cost a quarter more time).
+    a part that thread never gets (10 minutes, two decoders: 1,197 MB at the peak, 955 MB with
+    two arenas), and glibc raises its mmap threshold after every large free, so the next large
+    buffers come from arenas it does not give back (30 minutes in 5-minute parts: 1,263 MB;
+    about 1,000 MB at a fixed 4 MB, at the same speed; 1 MB cost a quarter more time).
     """
     try:
         libc = ctypes.CDLL("libc.so.6")
