@@ -6,7 +6,7 @@
 The recording is the real read clips of ``shared/asr-dev`` (FLEURS Mandarin validation,
 Conneau et al. 2022, Google, CC BY 4.0) joined a second apart (2.5 minutes), repeated
 ``copies`` times. Each figure comes from a process of its own, so its peak memory (the most
-resident memory seen, sampled every 0.1 s, and the kernel's high-water mark) is its own:
+resident memory seen, sampled every 0.1 s) is its own:
 ``transcribe`` (no glossary; the archive's decoders side by side) and the raw baseline (beam
 5, no VAD, faster-whisper loaded plainly with every core). RTF = transcription seconds /
 audio seconds, model loading apart. The machine is shared: compare within one run.
@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -44,8 +43,7 @@ def measure(kind: str, path: Path, copies: int) -> dict:
     from media.transcription.service import transcribe
 
     engines.plain_model() if kind == "raw" else engines.get_engine("faster-whisper")
-    loaded = resident_mb()
-    peak, done = [loaded], threading.Event()
+    peak, done = [resident_mb()], threading.Event()
 
     def watch():
         while not done.wait(0.1):
@@ -66,9 +64,7 @@ def measure(kind: str, path: Path, copies: int) -> dict:
     return {
         "rtf": elapsed / (len(audio) / RATE),
         "cer": wrong / size,
-        "loaded_mb": loaded,
         "peak_mb": max(peak),
-        "high_water_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         "minutes": len(audio) / RATE / 60,
     }
 

@@ -15,7 +15,6 @@ where its CER is lower by more than one clip's noise (a few characters in ~480).
 """
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -26,10 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from asr_real import ASR_DEV, RATE, dev_clips, long_file, scorer, setup_django  # noqa: E402
 
-
-def engines_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
+from media.transcription.engines import CORES  # noqa: E402 (reads no setting on import)
 
 # Settings read when the model is loaded: a row that changes them loads it again (not timed).
 LOAD_SETTINGS = {"DECODERS", "THREADS_PER_DECODER"}
@@ -60,7 +56,7 @@ SWEEP = {
     },
     "sentences cut at 0.3 s pauses": {"service.PAUSE_SECONDS": 0.3},
     "sentences cut at 1.0 s pauses": {"service.PAUSE_SECONDS": 1.0},
-    "one decoder with every core": {"DECODERS": 1, "THREADS_PER_DECODER": engines_cores()},
+    "one decoder with every core": {"DECODERS": 1, "THREADS_PER_DECODER": CORES},
     "two threads per decoder": {"THREADS_PER_DECODER": 2},
     "batched from 60 s": {"BATCHED_FROM_SECONDS": 60.0},
     "batched from 60 s, 15 s chunks": {"BATCHED_FROM_SECONDS": 60.0, "BATCH_CHUNK_SECONDS": 15},

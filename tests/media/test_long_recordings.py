@@ -64,7 +64,8 @@ def test_a_long_recording_is_heard_no_worse_than_the_raw_baseline_and_every_clip
     path, spans = joined
     assert spans[-1][1] >= 60
     # Two decoders on this machine or not, the recording is one the engine would cut.
-    cuts = parts.cut_points(load_pcm(path), 2, engines.FasterWhisperEngine._speech(load_pcm(path)))
+    samples = load_pcm(path)
+    cuts = parts.cut_points(samples, 2, engines.FasterWhisperEngine._speech(samples))
     between_clips = zip(spans, spans[1:], strict=False)
     assert len(cuts) == 1 and any(end < cuts[0] / RATE < start for (_, end, _), (start, _, _) in between_clips)
     progress = []
